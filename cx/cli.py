@@ -1,0 +1,184 @@
+"""python -m cx: refresh the warehouse, print metrics and rejected rows, start the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from cx.config import ROOT
+
+DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"
+
+EPILOG = """examples:
+  python -m cx refresh --data data/sample --warehouse data/warehouse.duckdb
+  python -m cx metrics --warehouse data/warehouse.duckdb --start 2026-07-01 --end 2026-09-30 --where region=EU
+  python -m cx rejected --warehouse data/warehouse.duckdb --format csv > rejected.csv
+  python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501
+
+exit codes: 0 done, 1 refresh blocked (the warehouse was left as it was), 2 usage error."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cx",
+        description="CX analytics: survey, review and ticket exports in, loyalty and service metrics out.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("refresh", help="validate the exports in DATA and publish a new warehouse")
+    p.add_argument(
+        "--data", required=True, type=Path,
+        help="folder with surveys/, reviews/, tickets/ and optionally customers/",
+    )
+    p.add_argument(
+        "--warehouse", required=True, type=Path, help="the DuckDB file to publish (replaced only on success)"
+    )
+    p.add_argument("--config", type=Path, help="thresholds file (default: config/cx.toml, or $CX_CONFIG)")
+
+    p = sub.add_parser("metrics", help="print the KPIs for a window and segment")
+    p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
+    p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
+    p.add_argument(
+        "--where", action="append", default=[], metavar="COLUMN=VALUE",
+        help="keep rows of this segment; repeat a column for either value, other columns must all match",
+    )
+    p.add_argument("--format", choices=("json", "table"), default="table")
+
+    p = sub.add_parser("rejected", help="list the rows the checks rejected, with their reasons")
+    p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--format", choices=("json", "csv", "table"), default="table")
+
+    p = sub.add_parser("dashboard", help="start the Streamlit dashboard")
+    p.add_argument("--warehouse", type=Path, help="default: $CX_WAREHOUSE, else data/warehouse.duckdb")
+    p.add_argument("--port", type=int, default=8501)
+
+    p = sub.add_parser("sample", help="write realistic sample exports (deterministic)")
+    p.add_argument("--out", required=True, type=Path)
+    p.add_argument(
+        "--customers", type=int, default=None, help="how many customers (default: the bundled sample's size)"
+    )
+    p.add_argument("--tickets", type=int, default=None, help="how many tickets (default: about 2.5 per customer)")
+    p.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from cx.config import ConfigError
+    from cx.errors import UsageError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_refresh(args) -> int:
+    from cx.config import load_settings
+    from cx.refresh import refresh
+
+    result = refresh(args.data, args.warehouse, load_settings(args.config))
+    if result.published:
+        print(result.message)
+        return 0
+    print(f"refresh blocked: {result.message}", file=sys.stderr)
+    print(f"nothing was published; {args.warehouse} was left as it was.", file=sys.stderr)
+    return 1
+
+
+def cmd_metrics(args) -> int:
+    from cx.metrics import kpis, parse_where
+    from cx.warehouse import connect_read_only
+
+    where = parse_where(args.where)
+    with connect_read_only(args.warehouse) as con:
+        values = kpis(con, args.start, args.end, where)
+    if args.format == "json":
+        print(json.dumps(values, ensure_ascii=False))
+    else:
+        width = max(map(len, values))
+        for key, value in values.items():
+            print(f"{key:<{width}}  {_show(value)}")
+    return 0
+
+
+def _show(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}"
+
+
+def cmd_rejected(args) -> int:
+    from cx import sql
+    from cx.warehouse import connect_read_only
+
+    with connect_read_only(args.warehouse) as con:
+        rows = sql.rows(con, "staging/rejected_list")
+    if args.format == "json":
+        for r in rows:
+            r["record"] = json.loads(r["record"]) if r["record"] else None
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["source", "file", "line", "column", "value", "reason"])
+        for r in rows:
+            writer.writerow([r["source"], r["file"], r["line"], r["column"], r["value"], r["reason"]])
+    else:
+        if not rows:
+            print("no rejected rows")
+        for r in rows:
+            print(f"{r['source']:<9} {r['file']}:{r['line']}  {r['column'] or '-'}: {r['reason']}")
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    warehouse = args.warehouse or Path(os.environ.get("CX_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    env = dict(os.environ, CX_WAREHOUSE=str(Path(warehouse).resolve()))
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_sample(args) -> int:
+    from cx.sample_data import generate
+
+    kwargs = {"seed": args.seed, "tickets": args.tickets}
+    if args.customers is not None:
+        kwargs["customers"] = args.customers
+    summary = generate(args.out, **kwargs)
+    for source, rows in summary.items():
+        if source != "files":
+            print(f"{source:<10} {rows:,} rows")
+    print(f"wrote {len(summary.get('files', []))} files under {args.out}")
+    return 0
+
+
+COMMANDS = {
+    "refresh": cmd_refresh,
+    "metrics": cmd_metrics,
+    "rejected": cmd_rejected,
+    "dashboard": cmd_dashboard,
+    "sample": cmd_sample,
+}

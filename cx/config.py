@@ -1,0 +1,107 @@
+"""Settings: the thresholds in config/cx.toml, with the documented defaults when absent."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config" / "cx.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or holds an impossible value."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "UTC"
+    max_rejected_pct: float = 10.0
+    earliest_date: date = date(2000, 1, 1)
+    future_tolerance_days: int = 1
+    stale_after_days: int = 7
+    failure_types: tuple[str, ...] = ("incident", "problem", "complaint")
+    unresolved_days: int = 14
+    loyalty_window_days: int = 180
+    recovered_csat_min: int = 4
+    lookback_days: int = 365
+    min_signals: int = 2
+    demanding_csat_max: int = 3
+    long_comment_chars: int = 200
+    many_comments: int = 3
+    many_tickets: int = 3
+    targets: dict[str, float] = field(default_factory=dict)
+
+    def as_row(self) -> dict:
+        """The thresholds as the one-row `settings` table of the warehouse stores them."""
+        row = asdict(self)
+        row.pop("targets")
+        row["failure_types"] = list(self.failure_types)
+        return row
+
+
+# Section in the TOML file -> the keys it may hold.
+_SECTIONS = {
+    "time": ("timezone",),
+    "validation": ("max_rejected_pct", "earliest_date", "future_tolerance_days", "stale_after_days"),
+    "recovery": ("failure_types", "unresolved_days", "loyalty_window_days", "recovered_csat_min"),
+    "high_expectation": (
+        "lookback_days", "min_signals", "demanding_csat_max", "long_comment_chars",
+        "many_comments", "many_tickets",
+    ),
+}
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("CX_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Read the TOML file (a missing default file means all defaults)."""
+    p = config_path(path)
+    if not p.exists():
+        if path or os.environ.get("CX_CONFIG"):
+            raise ConfigError(f"configuration file {p} does not exist")
+        return Settings()
+    try:
+        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: {exc}") from exc
+    values: dict = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for section, keys in _SECTIONS.items():
+        for key, value in doc.get(section, {}).items():
+            if key not in keys:
+                raise ConfigError(f"{p}: unknown setting [{section}] {key}")
+            values[key] = value
+    if "failure_types" in values:
+        values["failure_types"] = tuple(str(t).strip().lower() for t in values["failure_types"])
+    if isinstance(values.get("earliest_date"), str):
+        values["earliest_date"] = date.fromisoformat(values["earliest_date"])
+    values["targets"] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
+    for key, value in values.items():
+        if types[key] in ("int", "float") and not isinstance(value, (int, float)):
+            raise ConfigError(f"{p}: {key} must be a number, not {value!r}")
+    settings = Settings(**values)
+    _validate(settings, p)
+    return settings
+
+
+def _validate(s: Settings, p: Path) -> None:
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{p}: unknown time zone {s.timezone!r}") from exc
+    if not 0 <= s.max_rejected_pct <= 100:
+        raise ConfigError(f"{p}: max_rejected_pct must be between 0 and 100")
+    for name in ("unresolved_days", "loyalty_window_days", "lookback_days", "min_signals"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{p}: {name} must be at least 1")
+    if not s.failure_types:
+        raise ConfigError(f"{p}: failure_types must name at least one ticket type")

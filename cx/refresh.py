@@ -1,0 +1,333 @@
+"""Refresh: read every export, check every row, build the warehouse, publish it atomically.
+
+Stages: read -> check -> stage -> model -> publish. Anything blocking raises BlockingError
+before the publish step, so the last good warehouse is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from cx import sql, warehouse
+from cx.config import Settings
+from cx.errors import BlockingError
+from cx.readers import InputFile, discover, load, normalize_column
+from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
+
+MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
+MODELS = ("marts/data_bounds", "marts/ticket_facts", "marts/failure_recoveries")
+PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
+
+
+@dataclass
+class SourceSummary:
+    files: int = 0
+    rows: int = 0
+    rejected: int = 0
+    updated: int = 0
+    published: int = 0
+
+
+@dataclass
+class RefreshResult:
+    refresh_id: str
+    published: bool
+    message: str
+    sources: dict[str, SourceSummary] = field(default_factory=dict)
+    data_as_of: datetime | None = None
+
+
+def new_refresh_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def refresh(
+    data_dir: Path,
+    target: Path,
+    settings: Settings,
+    say: Callable[[str], None] = print,
+) -> RefreshResult:
+    refresh_id = new_refresh_id()
+    started = datetime.now(UTC)
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.remove_stale_temp_files(target)
+    built = warehouse.temp_path(target, refresh_id)
+    workdir = Path(tempfile.mkdtemp(prefix="cx-refresh-"))
+    sources: dict[str, SourceSummary] = {s: SourceSummary() for s in SOURCE_ORDER}
+    files: dict[str, list[InputFile]] = {}
+    say(f"refresh {refresh_id}: data {data_dir}, time zone {settings.timezone}")
+    con = duckdb.connect(str(built))
+    try:
+        _configure(con, settings, workdir)
+        if not data_dir.is_dir():
+            raise BlockingError(f"data folder {data_dir} does not exist")
+        with _stage(say, 1, "read") as note:
+            sql.execute_script(con, "macros/parsing")
+            for source in SOURCE_ORDER:
+                files[source] = _read_source(con, data_dir, source, workdir)
+                sources[source].files = len(files[source])
+                sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
+            note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items()))
+        with _stage(say, 2, "check") as note:
+            _check(con, settings, files, sources)
+            note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items()))
+        with _stage(say, 3, "stage") as note:
+            _build_staging(con, settings, sources)
+            note(
+                "published rows: " + ", ".join(f"{s} {_n(v.published)}" for s, v in sources.items())
+                + " | updated by later files: "
+                + ", ".join(f"{s} {_n(v.updated)}" for s, v in sources.items())
+            )
+        with _stage(say, 4, "model") as note:
+            for name in MODELS:
+                con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
+            for name in PERSISTENT_MACROS:
+                sql.execute_script(con, name)
+            as_of = con.execute("select as_of from data_bounds").fetchone()[0]
+            counts = con.execute(
+                "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
+            ).fetchone()
+            note(f"ticket_facts {_n(counts[0])} | failure_recoveries {_n(counts[1])}")
+        with _stage(say, 5, "publish") as note:
+            _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of)
+            con.execute("checkpoint")
+            con.close()
+            warehouse.publish(built, target, refresh_id)
+            note(f"{target} (data as of {_fmt_ts(as_of)})")
+    except BlockingError as exc:
+        _discard(con, built)
+        _log_attempt(target, refresh_id, started, data_dir, False, str(exc), sources)
+        return RefreshResult(refresh_id, False, str(exc), sources)
+    except BaseException:
+        _discard(con, built)
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    message = (
+        f"published {target}: "
+        + ", ".join(f"{v.published:,} {s}" for s, v in sources.items())
+        + f"; {sum(v.rejected for v in sources.values()):,} rows rejected"
+        + f"; {sum(v.updated for v in sources.values()):,} rows updated by later files"
+    )
+    _log_attempt(target, refresh_id, started, data_dir, True, message, sources)
+    return RefreshResult(refresh_id, True, message, sources, as_of)
+
+
+def _configure(con, settings: Settings, workdir: Path) -> None:
+    # SET takes no parameters; the zone name was checked against the tz database on load.
+    con.execute(f"set TimeZone = '{settings.timezone}'")
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"set temp_directory = '{workdir}'".replace("\\", "/"))
+    con.execute("set preserve_insertion_order = true")
+    con.execute("create table settings as select unnest($row)", {"row": settings.as_row()})
+
+
+class _stage:
+    """Times a stage and prints its line: `[2/5] check    rejected: ... (0.4 s)`."""
+
+    def __init__(self, say, number: int, name: str):
+        self.say, self.number, self.name, self.detail = say, number, name, ""
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self._note
+
+    def _note(self, text: str) -> None:
+        self.detail = text
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None:
+            secs = time.perf_counter() - self.t0
+            self.say(f"[{self.number}/5] {self.name:<8} {self.detail} ({secs:.1f} s)")
+        return False
+
+
+def _read_source(con, data_dir: Path, source: str, workdir: Path) -> list[InputFile]:
+    spec = SOURCES[source]
+    found = discover(data_dir, source)
+    if not found and spec.mandatory:
+        raise BlockingError(
+            f"{source}: no files in {data_dir / source}. Put the {source} exports there "
+            f"(CSV, TSV, Parquet, JSON lines, JSON arrays or .xlsx)."
+        )
+    selects = []
+    for f in found:
+        table = f"src_{source}_{f.number}"
+        original = load(con, f, table, workdir)
+        by_name: dict[str, str] = {}
+        for col in original:
+            norm = normalize_column(col)
+            if norm in by_name:
+                raise BlockingError(
+                    f"{f.name}: columns '{by_name[norm]}' and '{col}' are the same column "
+                    f"'{norm}' (names are case-insensitive); remove one"
+                )
+            by_name[norm] = col
+        missing = [c for c in spec.required if c not in by_name]
+        if missing:
+            raise BlockingError(
+                f"{f.name}: required column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} missing (found: {', '.join(original) or 'no columns'})"
+            )
+        cols = [f"{f.number} as _file_no", "_line"]
+        for norm, col in by_name.items():
+            if norm.startswith("_"):
+                norm = "x" + norm  # our own bookkeeping columns start with _
+            elif norm not in spec.columns and norm in DERIVED:
+                norm = "extra_" + norm
+            expr = f'"{_q(col)}"'
+            if source == "customers" and norm == "email":
+                # Personal data: only a hash of the address ever reaches a table.
+                expr = f"sha256(lower(clean_text({expr})))"
+            cols.append(f'{expr} as "{_q(norm)}"')
+        cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in by_name]
+        selects.append(f"select {', '.join(cols)} from {table}")
+    if not selects:
+        empty = ", ".join(f'null::varchar as "{c}"' for c in spec.columns)
+        selects.append(f"select null::bigint as _file_no, null::bigint as _line, {empty} where false")
+    con.execute(f"create temp view raw_{source} as " + " union all by name ".join(selects))
+    if spec.mandatory and sum(f.rows for f in found) == 0:
+        raise BlockingError(
+            f"{source}: the files hold no rows ({', '.join(f.name for f in found)}: header only?)"
+        )
+    return found
+
+
+def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    params = {
+        "earliest": datetime.combine(settings.earliest_date, datetime.min.time()),
+        "latest": now + timedelta(days=settings.future_tolerance_days),
+    }
+    sql.execute_script(con, "refresh/work_tables")
+    for source, found in files.items():
+        for f in found:
+            con.execute("insert into input_files values ($s, $n, $f)", {"s": source, "n": f.number, "f": f.name})
+            for m in f.malformed:
+                con.execute(
+                    "insert into malformed_lines values ($s, $f, $l, $v, $r)",
+                    {"s": source, "f": f.name, "l": m["line"], "v": m["value"], "r": m["reason"]},
+                )
+    for source in SOURCE_ORDER:
+        name = f"checks/{source[:-1]}_rows"
+        con.execute(f"create temp table checked_{source} as " + sql.sql_text(name), sql.bind(name, params))
+    con.execute("create table rejected_rows as " + sql.sql_text("staging/rejected_rows"))
+    for source, rejected in con.execute("select source, count(*) from rejected_rows group by source").fetchall():
+        sources[source].rejected = rejected
+    for source, s in sources.items():
+        if s.rows and 100.0 * s.rejected / s.rows > settings.max_rejected_pct:
+            raise BlockingError(_too_many_rejected(con, source, s, settings))
+
+
+def _too_many_rejected(con, source: str, s: SourceSummary, settings: Settings) -> str:
+    top = sql.run(con, "refresh/rejected_examples", source=source).fetchall()
+    examples = "; ".join(f"{f} line {ln}, column {c or '-'}: {r}" for f, ln, c, r in top)
+    return (
+        f"{source}: {s.rejected:,} of {s.rows:,} rows ({100.0 * s.rejected / s.rows:.1f}%) were "
+        f"rejected, more than the {settings.max_rejected_pct:g}% allowed. First: {examples}. "
+        "See them all with 'python -m cx rejected' after fixing the export, or raise "
+        "max_rejected_pct in config/cx.toml."
+    )
+
+
+def _build_staging(con, settings: Settings, sources) -> None:
+    for source in ("customers", "tickets", "surveys", "reviews"):
+        name = f"staging/stg_{source}"
+        con.execute(f"create table stg_{source} as " + sql.sql_text(name), sql.bind(name, {"tz": settings.timezone}))
+        published = con.execute(f"select count(*) from stg_{source}").fetchone()[0]
+        good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
+        sources[source].published = published
+        sources[source].updated = good - published
+
+
+def _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of) -> None:
+    """The refresh log: this refresh, its inputs, and the history of earlier refreshes."""
+    sql.execute_script(con, "refresh/log_tables")
+    history = _previous_history(target)
+    if history:
+        con.executemany("insert into refreshes values (" + ", ".join("?" * 11) + ")", history[0])
+        if history[1]:
+            con.executemany("insert into refresh_inputs values (" + ", ".join("?" * 8) + ")", history[1])
+    bounds = con.execute("select first_day, last_day from data_bounds").fetchone()
+    con.execute(
+        "insert into refreshes values ($id, $s, $f, $d, $tz, $asof, $fd, $ld, $r, $rej, $upd)",
+        {
+            "id": refresh_id, "s": started.replace(tzinfo=None),
+            "f": datetime.now(UTC).replace(tzinfo=None), "d": str(data_dir), "tz": settings.timezone,
+            "asof": as_of, "fd": bounds[0], "ld": bounds[1],
+            "r": sum(s.rows for s in sources.values()),
+            "rej": sum(s.rejected for s in sources.values()),
+            "upd": sum(s.updated for s in sources.values()),
+        },
+    )
+    per_file = {(s, f): n for s, f, n in sql.run(con, "refresh/rejected_by_file").fetchall()}
+    for source, found in files.items():
+        for f in found:
+            con.execute(
+                "insert into refresh_inputs values ($id, $s, $f, $fmt, $enc, $b, $r, $rej)",
+                {
+                    "id": refresh_id, "s": source, "f": f.name, "fmt": f.fmt, "enc": f.encoding,
+                    "b": f.bytes, "r": f.rows + len(f.malformed), "rej": per_file.get((source, f.name), 0),
+                },
+            )
+
+
+def _previous_history(target: Path):
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as old:
+            return (
+                old.execute("select * from refreshes order by started_at").fetchall(),
+                old.execute("select * from refresh_inputs").fetchall(),
+            )
+    except duckdb.Error:
+        return None  # an older or foreign file: history starts again here
+
+
+def _discard(con, built: Path) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+    for p in (built, built.with_name(built.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _log_attempt(target, refresh_id, started, data_dir, published, message, sources) -> None:
+    """Every attempt, published or blocked, one JSON line beside the warehouse."""
+    entry = {
+        "refresh_id": refresh_id,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_dir": str(data_dir),
+        "published": published,
+        "message": message,
+        "sources": {s: vars(v) for s, v in sources.items()},
+    }
+    with target.with_name(target.name + ".log.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def _q(identifier: str) -> str:
+    return identifier.replace('"', '""')
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _fmt_ts(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"

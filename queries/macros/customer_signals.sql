@@ -1,0 +1,80 @@
+-- One row per customer with any high-expectation signal over the lookback days up to
+-- end_day (DATE; null: the last day in the data): which of the four signals they show, and whether that makes them a
+-- high-expectation customer. Thresholds come from the settings table.
+create or replace macro customer_signals(end_day) as table
+with
+
+settings as (select * from settings),
+
+span as (
+    select w.end_day - (s.lookback_days - 1) as first_day, w.end_day as last_day
+    from settings as s, window_days(null, end_day) as w
+),
+
+tickets as (
+    select t.* from ticket_facts as t, span
+    where t.created_date between span.first_day and span.last_day
+),
+
+surveys as (
+    select s.* from stg_surveys as s, span
+    where s.submitted_date between span.first_day and span.last_day
+),
+
+reviews as (
+    select r.* from stg_reviews as r, span
+    where r.posted_date between span.first_day and span.last_day and r.customer_id is not null
+),
+
+median_response as (select median_of(first_response_hours) as hours from tickets),
+
+demanding as (
+    select distinct s.customer_id
+    from surveys as s
+    join ticket_facts as t on s.ticket_id = t.ticket_id
+    cross join median_response as m
+    cross join settings as st
+    where s.csat <= st.demanding_csat_max and t.first_response_hours < m.hours
+),
+
+vocal as (
+    select s.customer_id
+    from surveys as s
+    cross join settings as st
+    group by s.customer_id
+    having max(length(s.comment)) >= any_value(st.long_comment_chars)
+        or count(s.comment) >= any_value(st.many_comments)
+),
+
+in_touch as (
+    select t.customer_id
+    from tickets as t
+    cross join settings as st
+    group by t.customer_id
+    having count(*) >= any_value(st.many_tickets)
+),
+
+influential as (select distinct customer_id from reviews),
+
+flagged as (
+    select customer_id, 'demanding' as signal from demanding
+    union all select customer_id, 'vocal' from vocal
+    union all select customer_id, 'in_touch' from in_touch
+    union all select customer_id, 'influential' from influential
+),
+
+final as (
+    select
+        f.customer_id,
+        bool_or(f.signal = 'demanding') as demanding,
+        bool_or(f.signal = 'vocal') as vocal,
+        bool_or(f.signal = 'in_touch') as in_touch,
+        bool_or(f.signal = 'influential') as influential,
+        count(*) as signals,
+        count(*) >= any_value(st.min_signals) as is_high_expectation
+    from flagged as f
+    cross join settings as st
+    group by f.customer_id
+)
+
+select * from final

@@ -1,0 +1,23 @@
+-- One row: the first and last local day of any event, and the tickets' as-of time (the
+-- latest created, first response or resolution), which the 14-day rule counts up to.
+with
+
+days as (
+    select min(submitted_date) as first_day, max(submitted_date) as last_day from stg_surveys
+    union all
+    select min(posted_date), max(posted_date) from stg_reviews
+    union all
+    select min(created_date), max(created_date) from stg_tickets
+),
+
+ticket_times as (
+    select max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) as as_of
+    from stg_tickets
+),
+
+final as (
+    select min(d.first_day) as first_day, max(d.last_day) as last_day, any_value(t.as_of) as as_of
+    from days as d, ticket_times as t
+)
+
+select * from final

@@ -1,0 +1,63 @@
+-- One row per service-failure ticket: its recovery outcome, why, and the customer's
+-- loyalty response after it (the first NPS answer at or after the resolution, or the
+-- creation when unresolved, within the loyalty window).
+with
+
+failures as (select * from ticket_facts where is_failure),
+
+settings as (select * from settings),
+
+bounds as (select as_of from data_bounds),
+
+nps_answers as (
+    select customer_id, response_id, nps, submitted_at
+    from stg_surveys
+    where nps is not null
+),
+
+outcomes as (
+    select
+        f.*,
+        f.resolved_at is null or f.resolved_at > f.created_at + to_days(s.unresolved_days)
+            as is_overdue,
+        b.as_of >= f.created_at + to_days(s.unresolved_days) as is_old_enough,
+        case
+            when f.post_csat < s.recovered_csat_min then 'not_recovered'
+            when f.is_resolved and f.post_csat >= s.recovered_csat_min then 'recovered'
+            when is_overdue and is_old_enough then 'not_recovered'
+        end as outcome,
+        case
+            when f.post_csat < s.recovered_csat_min then 'post-ticket csat ' || f.post_csat
+            when f.is_resolved and f.post_csat >= s.recovered_csat_min then 'resolved, post-ticket csat ' || f.post_csat
+            when is_overdue and is_old_enough then 'unresolved after ' || s.unresolved_days || ' days'
+            when f.is_resolved then 'resolved, no post-ticket csat yet'
+            else 'open for less than ' || s.unresolved_days || ' days'
+        end as outcome_reason,
+        coalesce(f.resolved_at, f.created_at) as loyalty_from,
+        coalesce(f.resolved_at, f.created_at) + to_days(s.loyalty_window_days) as loyalty_until
+    from failures as f
+    cross join settings as s
+    cross join bounds as b
+),
+
+loyalty as (
+    select
+        o.*,
+        a.response_id as loyalty_candidate_id,
+        a.nps as loyalty_candidate_nps,
+        a.submitted_at as loyalty_candidate_at
+    from outcomes as o
+    asof left join nps_answers as a
+        on o.customer_id = a.customer_id and o.loyalty_from <= a.submitted_at
+),
+
+final as (
+    select
+        * exclude (loyalty_candidate_id, loyalty_candidate_nps, loyalty_candidate_at, is_overdue, is_old_enough),
+        case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_id end as loyalty_response_id,
+        case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_nps end as loyalty_nps,
+        case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_at end as loyalty_submitted_at
+    from loyalty
+)
+
+select * from final

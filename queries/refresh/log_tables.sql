@@ -1,0 +1,26 @@
+-- The refresh log a warehouse carries: every refresh that built it or an earlier version,
+-- and the input files each one read.
+create table refreshes (
+    refresh_id varchar,
+    started_at timestamp,
+    finished_at timestamp,
+    data_dir varchar,
+    timezone varchar,
+    data_as_of timestamp,
+    first_day date,
+    last_day date,
+    rows_read bigint,
+    rows_rejected bigint,
+    rows_updated bigint
+);
+
+create table refresh_inputs (
+    refresh_id varchar,
+    source varchar,
+    file varchar,
+    format varchar,
+    encoding varchar,
+    bytes bigint,
+    rows bigint,
+    rejected bigint
+);

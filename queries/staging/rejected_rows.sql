@@ -1,0 +1,42 @@
+-- Every rejected row of every source, one row each: where it is (file, line), the first
+-- column at fault, all the reasons, and the row as it was read.
+with
+
+files as (select * from input_files),
+
+problem_rows as (
+    select 'customers' as source, _file_no, _line, _problems,
+        to_json(struct_pack(*columns(lambda c: not starts_with(c, '_')))) as record
+    from checked_customers where len(_problems) > 0
+    union all
+    select 'surveys', _file_no, _line, _problems,
+        to_json(struct_pack(*columns(lambda c: not starts_with(c, '_'))))
+    from checked_surveys where len(_problems) > 0
+    union all
+    select 'reviews', _file_no, _line, _problems,
+        to_json(struct_pack(*columns(lambda c: not starts_with(c, '_'))))
+    from checked_reviews where len(_problems) > 0
+    union all
+    select 'tickets', _file_no, _line, _problems,
+        to_json(struct_pack(*columns(lambda c: not starts_with(c, '_'))))
+    from checked_tickets where len(_problems) > 0
+),
+
+final as (
+    select
+        p.source,
+        f.file,
+        p._line as line,
+        p._problems[1].column as "column",
+        p._problems[1].value as value,
+        array_to_string(list_transform(p._problems, lambda x: x.reason), '; ') as reason,
+        list_transform(p._problems, lambda x: x.column) as columns,
+        p.record
+    from problem_rows as p
+    join files as f on p.source = f.source and p._file_no = f.file_no
+    union all
+    select source, file, line, null, value, reason, [], null from malformed_lines
+)
+
+select * from final
+order by source, file, line

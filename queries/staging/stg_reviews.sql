@@ -1,0 +1,54 @@
+-- One row per public review: the latest good version across exports, typed, with the local
+-- day and every segment dimension (own value, else the reviewer's when a known customer).
+with
+
+source as (select * from checked_reviews where len(_problems) = 0),
+
+customers as (select * from stg_customers),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by clean_text(review_id) order by _file_no desc, _line desc
+    ) = 1
+),
+
+typed as (
+    select
+        clean_text(review_id) as review_id,
+        clean_text(platform) as platform,
+        parse_ts(posted_at) as posted_at,
+        parse_int(rating) as rating,
+        clean_text(title) as title,
+        clean_text(body) as body,
+        clean_text(customer_id) as customer_id,
+        parse_int(helpful_votes) as helpful_votes,
+        parse_ts(replied_at) as replied_at,
+        clean_text(language) as language,
+        clean_text(product) as product,
+        clean_text(region) as region,
+        -- Extra columns of the export are kept as they came.
+        latest.* exclude (_file_no, _line, _problems, review_id, platform, posted_at, rating, title, body, customer_id, helpful_votes, replied_at, language, product, region)
+    from latest
+),
+
+final as (
+    select
+        r.* replace (
+            coalesce(r.language, c.language) as language,
+            coalesce(r.product, c.product) as product,
+            coalesce(r.region, c.region) as region
+        ),
+        timezone($tz, timezone('UTC', r.posted_at))::date as posted_date,
+        c.tier as tier,
+        null::varchar as channel,
+        null::varchar as team,
+        null::varchar as agent,
+        null::varchar as type,
+        null::varchar as priority
+    from typed as r
+    left join customers as c on r.customer_id = c.customer_id
+)
+
+select * from final
