@@ -202,12 +202,12 @@ def _block(rng, world, sink, counters, c0, c1, t0, n_tickets):
     sink.write("customers", "customers", _customer_table(rng, cu))
     for month, table in _ticket_tables(rng, cu, tk):
         sink.write("tickets", f"tickets-{_month_name(month)}", table)
-    table = _survey_table(cu, tk, sv, counters["survey"])
+    table = _survey_table(rng, cu, tk, sv, counters["survey"])
     counters["survey"] += table.num_rows
-    late = pc.greater_equal(table["submitted_at"], pa.scalar(_ts_scalar(MONTH_STARTS[2])))
+    late = pc.greater_equal(table["submitted_at"], _ts_scalar(MONTH_STARTS[2]))
     sink.write("surveys", "surveys-2025H2", table.filter(pc.invert(late)))
     sink.write("surveys", "surveys-2026", table.filter(late))
-    table = _review_table(cu, rv, counters["review"])
+    table = _review_table(rng, cu, rv, counters["review"])
     counters["review"] += table.num_rows
     sink.write("reviews", "reviews", table)
 
@@ -443,8 +443,9 @@ def _surveys(rng, world, cu, tk, fail) -> SimpleNamespace:
     sv.ces = np.where(u[2] < np.where(post, 0.5, 0.25), 1 + np.searchsorted(CES_CUTS, ces), 0)
     slow = np.pad(tk.fr_h[ti] > 24, (0, n - np_))
     sv.comment = _comments(rng, cu, sv, post, slow)
-    sv.channel = np.where(post, np.pad(tk.channel[ti], (0, n - np_)), _pick(rng, (.6, .3, .1), n))
-    sv.relationship_channel = ~post
+    # relationship surveys go out by email, in the app or on the web
+    invite = np.array([CHANNELS.index(c) for c in ("email", "app", "web")])[_pick(rng, (.6, .3, .1), n)]
+    sv.channel = np.where(post, np.pad(tk.channel[ti], (0, n - np_)), invite)
     return sv
 
 
@@ -480,18 +481,16 @@ def _reviews(rng, world, cu, fail, n_tickets: int) -> SimpleNamespace:
     product = _pick(rng, PRODUCT_P, n_anon)
     # a bad Wallet release in March-April shows in anonymous ratings
     bad = (product == 0) & (aday >= 120) & (aday < 181)
-    rv = SimpleNamespace(
+    return SimpleNamespace(
         ci=np.concatenate([kci, np.full(n_anon, -1)]),
         at=np.concatenate([kat, aat]),
         rating=np.concatenate([1 + np.searchsorted([-1.0, -0.4, 0.2, 0.9], latent),
                                1 + _pick_rows(rng, ANON_RATING_P, bad.astype(int))]),
         region=np.concatenate([cu.region[kci], region]),
         product=np.concatenate([cu.product[kci], product]),
-        lang=np.concatenate([cu.lang[kci], (rng.random(n_anon) < PERSIAN_SHARE[region] + 0.03)]),
-    ).__dict__
-    rv = SimpleNamespace(**rv)
-    rv.he = np.concatenate([cu.he[kci], np.zeros(n_anon, bool)])
-    return rv
+        lang=np.concatenate([cu.lang[kci], rng.random(n_anon) < PERSIAN_SHARE[region] + 0.03]).astype(int),
+        he=np.concatenate([cu.he[kci], np.zeros(n_anon, bool)]),
+    )
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -531,13 +530,15 @@ def _ticket_tables(rng, cu, tk):
 
 def _ticket_rows(rng, cu, tk, idx, snap, month_end) -> pa.Table:
     """One row per (ticket, state): a snapshot hides what happened after its month's end."""
-    n = len(idx)
     ci = tk.ci[idx]
+    # drawn per ticket, so both rows of a carried-over ticket agree
+    u = rng.random((8, len(tk.ci)))[:, idx]
+    other_product = _pick(rng, PRODUCT_P, len(tk.ci))[idx]
     fr = tk.fr[idx]
     fr = np.where(snap & (fr >= month_end), NA, fr)
     answered = fr >= 0
     replies = np.where(snap, np.where(answered, np.maximum(1, tk.replies[idx] // 2), 0), tk.replies[idx])
-    product = np.where(rng.random(n) < 0.06, _pick(rng, PRODUCT_P, n), cu.product[ci])
+    product = np.where(u[0] < 0.06, other_product, cu.product[ci])
     comp = np.where(snap, np.nan, tk.compensation[idx])
     return pa.table({
         "ticket_id": _ids("T", tk.number[idx], 8),
@@ -546,53 +547,47 @@ def _ticket_rows(rng, cu, tk, idx, snap, month_end) -> pa.Table:
         "first_response_at": _ts(fr),
         "resolved_at": _ts(np.where(snap, NA, tk.resolved[idx])),
         "type": _cat(TYPES, tk.type[idx]),
-        "priority": _cat(PRIORITIES, tk.priority[idx], rng.random(n) < 0.05),
+        "priority": _cat(PRIORITIES, tk.priority[idx], u[1] < 0.05),
         "channel": _cat(CHANNELS, tk.channel[idx]),
         "team": _cat(TEAMS, tk.team[idx]),
         "agent": _cat(_AGENTS, tk.agent[idx], ~answered),
         "reopens": pa.array(np.where(snap, 0, tk.reopens[idx]), pa.int64()),
-        "replies": pa.array(replies, pa.int64(), mask=rng.random(n) < 0.05),
+        "replies": pa.array(replies, pa.int64(), mask=u[2] < 0.05),
         "promised_at": _ts(np.where(answered, tk.promised[idx], NA)),
-        "proactive": pa.array(tk.proactive[idx], pa.bool_(), mask=rng.random(n) < 0.12),
-        "apologized": pa.array(tk.apologized[idx] & answered, pa.bool_(), mask=rng.random(n) < 0.1),
+        "proactive": pa.array(tk.proactive[idx], pa.bool_(), mask=u[3] < 0.12),
+        "apologized": pa.array(tk.apologized[idx] & answered, pa.bool_(), mask=u[4] < 0.1),
         "compensation": pa.array(comp, pa.float64(), mask=np.isnan(comp)),
-        "region": _cat(REGIONS, cu.region[ci], rng.random(n) < 0.10),
-        "product": _cat(PRODUCTS, product, rng.random(n) < 0.08),
-        "tier": _cat(TIERS, cu.tier[ci], rng.random(n) < 0.20),
+        "region": _cat(REGIONS, cu.region[ci], u[5] < 0.10),
+        "product": _cat(PRODUCTS, product, u[6] < 0.08),
+        "tier": _cat(TIERS, cu.tier[ci], u[7] < 0.20),
     })
 
 
-def _survey_table(cu, tk, sv, first_number: int) -> pa.Table:
+def _survey_table(rng, cu, tk, sv, first_number: int) -> pa.Table:
     order = np.argsort(sv.at, kind="stable")
     n = len(order)
-    rng = np.random.default_rng([int(first_number), n])  # blanks only; ids keep them apart
     ci, ti = sv.ci[order], sv.ti[order]
-    channel = np.where(sv.relationship_channel[order], -1, sv.channel[order])
-    rel_channel = np.where(sv.relationship_channel[order], sv.channel[order], -1)
-    channel_name = pc.if_else(pa.array(channel >= 0), _cat(CHANNELS, np.maximum(channel, 0)),
-                              _cat(("email", "app", "web"), np.maximum(rel_channel, 0)))
-    channel_name = pc.if_else(pa.array(rng.random(n) < 0.10), pa.scalar(None, pa.string()), channel_name)
-    product = np.where(ti >= 0, cu.product[tk.ci[np.maximum(ti, 0)]], cu.product[ci]) if len(tk.ci) else cu.product[ci]
+    numbers = np.append(tk.number, 0)  # ti = -1 (no ticket) reads the trailing 0
+    blank = rng.random((4, n)) < np.array([[0.10], [0.15], [0.10], [0.12]])
     return pa.table({
         "response_id": _ids("S", first_number + 1 + np.arange(n), 8),
         "customer_id": _ids("C", cu.number[ci], 7),
         "submitted_at": _ts(sv.at[order]),
-        "ticket_id": _ids("T", tk.number[np.maximum(ti, 0)] if len(tk.ci) else ti, 8, ti < 0),
+        "ticket_id": _ids("T", numbers[ti], 8, ti < 0),
         "nps": pa.array(sv.nps[order], pa.int64(), mask=sv.nps[order] < 0),
         "csat": pa.array(sv.csat[order], pa.int64(), mask=sv.csat[order] == 0),
         "ces": pa.array(sv.ces[order], pa.int64(), mask=sv.ces[order] == 0),
         "comment": _texts(COMMENT_POOL, sv.comment[order]),
-        "channel": channel_name,
-        "region": _cat(REGIONS, cu.region[ci], rng.random(n) < 0.15),
-        "product": _cat(PRODUCTS, product, rng.random(n) < 0.10),
-        "tier": _cat(TIERS, cu.tier[ci], rng.random(n) < 0.12),
+        "channel": _cat(CHANNELS, sv.channel[order], blank[0]),
+        "region": _cat(REGIONS, cu.region[ci], blank[1]),
+        "product": _cat(PRODUCTS, cu.product[ci], blank[2]),
+        "tier": _cat(TIERS, cu.tier[ci], blank[3]),
     })
 
 
-def _review_table(cu, rv, first_number: int) -> pa.Table:
+def _review_table(rng, cu, rv, first_number: int) -> pa.Table:
     order = np.argsort(rv.at, kind="stable")
     n = len(order)
-    rng = np.random.default_rng([int(first_number), n, 1])
     ci, rating, lang = rv.ci[order], rv.rating[order], rv.lang[order]
     known = ci >= 0
     mood = np.select([rating <= 2, rating == 3], [2, 1], 0)
@@ -705,7 +700,8 @@ def _month_name(month: int) -> str:
 
 # --- output -------------------------------------------------------------------------------
 class _Sink:
-    """Every file opened up front (so each exists, with its header, even when empty)."""
+    """One writer per file. Every block writes every file (maybe an empty table), so each
+    file exists with its header even when it has no rows."""
 
     FILES = {
         "customers": ["customers"],
@@ -765,8 +761,8 @@ def _local_iso(ts, language, region) -> pa.Array:
     eu = pc.fill_null(pc.equal(region, "EU"), False).to_numpy(zero_copy_only=False)
     which = np.where(fa, 2, np.where(eu, 1, 0))
     shift = np.array([0, HOUR, 12600])[which]
-    seconds = pc.cast(ts, pa.int64()).to_numpy(zero_copy_only=False)
     valid = ~pc.is_null(ts).to_numpy(zero_copy_only=False)
-    local = pa.array(np.where(valid, seconds, 0) + shift, pa.timestamp("s"), mask=~valid)
+    seconds = pc.fill_null(pc.cast(ts, pa.int64()), 0).to_numpy()
+    local = pa.array(seconds + shift, pa.timestamp("s"), mask=~valid)
     text = pc.strftime(local, format="%Y-%m-%dT%H:%M:%S")
     return pc.binary_join_element_wise(text, _cat(OFFSETS, which), "")
