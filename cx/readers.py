@@ -239,10 +239,12 @@ def _load_json(con, f: InputFile, table: str) -> None:
     ).fetchall()
     columns = {name: "VARCHAR" for name, *_ in described}
     con.execute(
-        f"create temp table {table} as select *, rowid + 1 as _line "
-        "from read_json($p, format = 'auto', columns = $c)",
+        f"create temp table {table}_read as select * from read_json($p, format = 'auto', columns = $c)",
         {"p": str(f.path), "c": columns},
     )
+    # A JSON lines file: line k holds row k. A JSON array: the k-th element.
+    con.execute(f"create temp table {table} as select *, rowid + 1 as _line from {table}_read")
+    con.execute(f"drop table {table}_read")
 
 
 # --- Excel -----------------------------------------------------------------------------
