@@ -1,0 +1,161 @@
+"""Benchmark: generate N tickets of sample exports, refresh them, time the metric queries.
+
+    .venv/bin/python benchmarks/run.py                      # 1M and 10M tickets
+    .venv/bin/python benchmarks/run.py --tickets 1000000    # one size
+
+Each refresh runs in a child process, so its peak memory is the child's maximum resident
+set. Metric queries run in this process on a read-only connection: first run (cold) and the
+median of five more (warm). The figures are appended to BENCHMARKS.md with the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from cx.metrics import kpis  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+
+QUERIES = {
+    "all KPIs, all data": {},
+    "all KPIs, one quarter": {"start": date(2026, 7, 1), "end": date(2026, 9, 30)},
+    "all KPIs, quarter + region": {
+        "start": date(2026, 7, 1), "end": date(2026, 9, 30), "where": {"region": ["EU"]},
+    },
+    "all KPIs, 2 regions + tier + channel": {
+        "where": {"region": ["EU", "NA"], "tier": ["premium"], "channel": ["email"]},
+    },
+}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}"
+    )
+
+
+def child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run a command; its wall seconds, its own peak resident memory in GB, its stdout."""
+    with tempfile.TemporaryFile("w+") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        secs = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{text}")
+    return secs, usage.ru_maxrss / 2**20, text
+
+
+def size_on_disk(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**30
+
+
+def bench(tickets: int) -> dict:
+    data = OUT / f"data-{tickets}"
+    target = OUT / f"warehouse-{tickets}.duckdb"
+    result: dict = {"tickets": tickets}
+    if not (data / "tickets").exists():
+        secs, _, _ = child([sys.executable, "-m", "cx", "sample", "--out", str(data), "--tickets", str(tickets)])
+        result["generate_s"] = secs
+    result["input_gb"] = size_on_disk(data)
+    secs, peak, out = child([sys.executable, "-m", "cx", "refresh", "--data", str(data), "--warehouse", str(target)])
+    result["refresh_s"] = secs
+    result["refresh_peak_gb"] = peak
+    result["refresh_stages"] = [line for line in out.splitlines() if line.startswith("[")]
+    result["warehouse_gb"] = target.stat().st_size / 2**30
+    with duckdb.connect(str(target), read_only=True) as con:
+        result["rows"] = dict(
+            con.execute(
+                "select 'surveys', count(*) from stg_surveys union all select 'reviews', count(*) from stg_reviews "
+                "union all select 'tickets', count(*) from stg_tickets"
+            ).fetchall()
+        )
+        timings = {}
+        for name, params in QUERIES.items():
+            t0 = time.perf_counter()
+            kpis(con, **params)
+            cold = time.perf_counter() - t0
+            warm = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                kpis(con, **params)
+                warm.append(time.perf_counter() - t0)
+            timings[name] = (cold, statistics.median(warm))
+        result["queries"] = timings
+    return result
+
+
+def report(results: list[dict]) -> str:
+    lines = [
+        f"## Refresh and metric queries, {datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"Machine: {machine()}. Command: `.venv/bin/python benchmarks/run.py`.",
+        "",
+        "| tickets | surveys | reviews | input (CSV) | refresh | peak memory | warehouse |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows = r["rows"]
+        lines.append(
+            f"| {rows['tickets']:,} | {rows['surveys']:,} | {rows['reviews']:,} | {r['input_gb']:.2f} GB "
+            f"| {r['refresh_s']:.1f} s | {r['refresh_peak_gb']:.2f} GB | {r['warehouse_gb']:.2f} GB |"
+        )
+    lines += ["", "Refresh stages:", ""]
+    for r in results:
+        lines.append(f"- {r['tickets']:,} tickets: " + "; ".join(s.split("] ", 1)[1] for s in r["refresh_stages"]))
+    lines += ["", "| query | " + " | ".join(f"{r['tickets']:,} tickets cold / warm" for r in results) + " |"]
+    lines.append("|---|" + "---:|" * len(results))
+    for name in QUERIES:
+        cells = [f"{r['queries'][name][0] * 1000:.0f} ms / {r['queries'][name][1] * 1000:.0f} ms" for r in results]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, action="append", help="sizes (default: 1M and 10M)")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave BENCHMARKS.md alone")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.tickets or [1_000_000, 10_000_000]:
+        print(f"benchmarking {n:,} tickets ...", flush=True)
+        results.append(bench(n))
+        print(json.dumps(results[-1], default=str, indent=1), flush=True)
+    text = report(results)
+    print(text)
+    if not args.no_write:
+        with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
