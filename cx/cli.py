@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `python -m cx rejected | head`: the reader had enough
+        sys.stderr.close()
+        return 0
 
 
 def cmd_refresh(args) -> int:

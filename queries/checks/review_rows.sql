@@ -1,31 +1,58 @@
--- Review rows with the rules each breaks; an empty list is a good row.
+-- Review rows, cleaned and typed once, with the rules each breaks (an empty
+-- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
+-- made ASCII); the `_v_` columns hold typed values, which staging reads.
 with
 
 source as (select * from raw_reviews),
 
-ranked as (
+cleaned as (
+    select
+        _file_no,
+        _line,
+        clean_text(review_id) as review_id,
+        clean_text(platform) as platform,
+        clean_num(posted_at) as posted_at,
+        clean_num(rating) as rating,
+        clean_text(title) as title,
+        clean_text(body) as body,
+        clean_text(customer_id) as customer_id,
+        clean_num(helpful_votes) as helpful_votes,
+        clean_num(replied_at) as replied_at,
+        clean_text(language) as language,
+        clean_text(product) as product,
+        clean_text(region) as region,
+        -- Extra columns of the export, as they came.
+        source.* exclude (_file_no, _line, review_id, platform, posted_at, rating, title, body, customer_id, helpful_votes, replied_at, language, product, region)
+    from source
+),
+
+typed as (
     select
         *,
-        min(_line) over (partition by _file_no, clean_text(review_id)) as _first_line
-    from source
+        to_ts(posted_at) as _v_posted_at,
+        to_int(rating) as _v_rating,
+        to_int(helpful_votes) as _v_helpful_votes,
+        to_ts(replied_at) as _v_replied_at,
+        min(_line) over (partition by _file_no, review_id) as _first_line
+    from cleaned
 ),
 
 checked as (
     select
-        *,
+        * exclude (_first_line),
         list_filter([
             check_required('review_id', review_id),
             check_duplicate('review_id', review_id, _line, _first_line),
             check_required('platform', platform),
             check_required('posted_at', posted_at),
-            check_ts('posted_at', posted_at, $earliest, $latest),
+            check_ts('posted_at', posted_at, _v_posted_at, $earliest, $latest),
             check_required('rating', rating),
-            check_int('rating', rating, 1, 5),
-            check_count('helpful_votes', helpful_votes),
-            check_ts('replied_at', replied_at, $earliest, $latest),
-            check_order('replied_at', replied_at, 'posted_at', posted_at)
+            check_int('rating', rating, _v_rating, 1, 5),
+            check_count('helpful_votes', helpful_votes, _v_helpful_votes),
+            check_ts('replied_at', replied_at, _v_replied_at, $earliest, $latest),
+            check_order('replied_at', replied_at, _v_replied_at, 'posted_at', posted_at, _v_posted_at)
         ], lambda p: p is not null) as _problems
-    from ranked
+    from typed
 )
 
-select * exclude (_first_line) from checked
+select * from checked

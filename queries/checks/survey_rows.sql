@@ -1,33 +1,60 @@
--- Survey rows with the rules each breaks; an empty list is a good row.
+-- Survey rows, cleaned and typed once, with the rules each breaks (an empty
+-- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
+-- made ASCII); the `_v_` columns hold typed values, which staging reads.
 with
 
 source as (select * from raw_surveys),
 
-ranked as (
+cleaned as (
+    select
+        _file_no,
+        _line,
+        clean_text(response_id) as response_id,
+        clean_text(customer_id) as customer_id,
+        clean_num(submitted_at) as submitted_at,
+        clean_text(ticket_id) as ticket_id,
+        clean_num(nps) as nps,
+        clean_num(csat) as csat,
+        clean_num(ces) as ces,
+        clean_text(comment) as comment,
+        clean_text(channel) as channel,
+        clean_text(region) as region,
+        clean_text(product) as product,
+        clean_text(tier) as tier,
+        -- Extra columns of the export, as they came.
+        source.* exclude (_file_no, _line, response_id, customer_id, submitted_at, ticket_id, nps, csat, ces, comment, channel, region, product, tier)
+    from source
+),
+
+typed as (
     select
         *,
-        min(_line) over (partition by _file_no, clean_text(response_id)) as _first_line
-    from source
+        to_ts(submitted_at) as _v_submitted_at,
+        to_int(nps) as _v_nps,
+        to_int(csat) as _v_csat,
+        to_int(ces) as _v_ces,
+        min(_line) over (partition by _file_no, response_id) as _first_line
+    from cleaned
 ),
 
 checked as (
     select
-        *,
+        * exclude (_first_line),
         list_filter([
             check_required('response_id', response_id),
             check_duplicate('response_id', response_id, _line, _first_line),
             check_required('customer_id', customer_id),
             check_required('submitted_at', submitted_at),
-            check_ts('submitted_at', submitted_at, $earliest, $latest),
-            check_int('nps', nps, 0, 10),
-            check_int('csat', csat, 1, 5),
-            check_int('ces', ces, 1, 7),
+            check_ts('submitted_at', submitted_at, _v_submitted_at, $earliest, $latest),
+            check_int('nps', nps, _v_nps, 0, 10),
+            check_int('csat', csat, _v_csat, 1, 5),
+            check_int('ces', ces, _v_ces, 1, 7),
             case
-                when clean_text(nps) is null and clean_text(csat) is null and clean_text(ces) is null
+                when nps is null and csat is null and ces is null
                     then problem('nps', null, 'none of nps, csat, ces is set: a response needs a score')
             end
         ], lambda p: p is not null) as _problems
-    from ranked
+    from typed
 )
 
-select * exclude (_first_line) from checked
+select * from checked

@@ -10,26 +10,26 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by clean_text(review_id) order by _file_no desc, _line desc
+        partition by review_id order by _file_no desc, _line desc
     ) = 1
 ),
 
 typed as (
     select
-        clean_text(review_id) as review_id,
-        clean_text(platform) as platform,
-        parse_ts(posted_at) as posted_at,
-        parse_int(rating) as rating,
-        clean_text(title) as title,
-        clean_text(body) as body,
-        clean_text(customer_id) as customer_id,
-        parse_int(helpful_votes) as helpful_votes,
-        parse_ts(replied_at) as replied_at,
-        clean_text(language) as language,
-        clean_text(product) as product,
-        clean_text(region) as region,
+        review_id,
+        platform,
+        _v_posted_at as posted_at,
+        _v_rating as rating,
+        title,
+        body,
+        customer_id,
+        _v_helpful_votes as helpful_votes,
+        _v_replied_at as replied_at,
+        language,
+        product,
+        region,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, review_id, platform, posted_at, rating, title, body, customer_id, helpful_votes, replied_at, language, product, region)
+        latest.* exclude (_file_no, _line, _problems, review_id, platform, posted_at, rating, title, body, customer_id, helpful_votes, replied_at, language, product, region, _v_helpful_votes, _v_posted_at, _v_rating, _v_replied_at)
     from latest
 ),
 

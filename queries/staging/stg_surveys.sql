@@ -13,26 +13,26 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by clean_text(response_id) order by _file_no desc, _line desc
+        partition by response_id order by _file_no desc, _line desc
     ) = 1
 ),
 
 typed as (
     select
-        clean_text(response_id) as response_id,
-        clean_text(customer_id) as customer_id,
-        parse_ts(submitted_at) as submitted_at,
-        clean_text(ticket_id) as ticket_id,
-        parse_int(nps) as nps,
-        parse_int(csat) as csat,
-        parse_int(ces) as ces,
-        clean_text(comment) as comment,
-        clean_text(channel) as channel,
-        clean_text(region) as region,
-        clean_text(product) as product,
-        clean_text(tier) as tier,
+        response_id,
+        customer_id,
+        _v_submitted_at as submitted_at,
+        ticket_id,
+        _v_nps as nps,
+        _v_csat as csat,
+        _v_ces as ces,
+        comment,
+        channel,
+        region,
+        product,
+        tier,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, response_id, customer_id, submitted_at, ticket_id, nps, csat, ces, comment, channel, region, product, tier)
+        latest.* exclude (_file_no, _line, _problems, response_id, customer_id, submitted_at, ticket_id, nps, csat, ces, comment, channel, region, product, tier, _v_ces, _v_csat, _v_nps, _v_submitted_at)
     from latest
 ),
 

@@ -10,33 +10,33 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by clean_text(ticket_id) order by _file_no desc, _line desc
+        partition by ticket_id order by _file_no desc, _line desc
     ) = 1
 ),
 
 typed as (
     select
-        clean_text(ticket_id) as ticket_id,
-        clean_text(customer_id) as customer_id,
-        parse_ts(created_at) as created_at,
-        parse_ts(first_response_at) as first_response_at,
-        parse_ts(resolved_at) as resolved_at,
-        lower(clean_text(type)) as type,
-        coalesce(lower(clean_text(priority)), 'normal') as priority,
-        clean_text(channel) as channel,
-        clean_text(team) as team,
-        clean_text(agent) as agent,
-        coalesce(parse_int(reopens), 0) as reopens,
-        parse_int(replies) as replies,
-        parse_ts(promised_at) as promised_at,
-        parse_bool(proactive) as proactive,
-        parse_bool(apologized) as apologized,
-        parse_num(compensation) as compensation,
-        clean_text(region) as region,
-        clean_text(product) as product,
-        clean_text(tier) as tier,
+        ticket_id,
+        customer_id,
+        _v_created_at as created_at,
+        _v_first_response_at as first_response_at,
+        _v_resolved_at as resolved_at,
+        lower(type) as type,
+        coalesce(lower(priority), 'normal') as priority,
+        channel,
+        team,
+        agent,
+        coalesce(_v_reopens, 0) as reopens,
+        _v_replies as replies,
+        _v_promised_at as promised_at,
+        _v_proactive as proactive,
+        _v_apologized as apologized,
+        _v_compensation as compensation,
+        region,
+        product,
+        tier,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, ticket_id, customer_id, created_at, first_response_at, resolved_at, type, priority, channel, team, agent, reopens, replies, promised_at, proactive, apologized, compensation, region, product, tier)
+        latest.* exclude (_file_no, _line, _problems, ticket_id, customer_id, created_at, first_response_at, resolved_at, type, priority, channel, team, agent, reopens, replies, promised_at, proactive, apologized, compensation, region, product, tier, _v_apologized, _v_compensation, _v_created_at, _v_first_response_at, _v_proactive, _v_promised_at, _v_reopens, _v_replies, _v_resolved_at)
     from latest
 ),
 
