@@ -83,7 +83,10 @@ def bench(tickets: int) -> dict:
     target = OUT / f"warehouse-{tickets}.duckdb"
     result: dict = {"tickets": tickets}
     if not (data / "tickets").exists():
-        secs, _, _ = child([sys.executable, "-m", "cx", "sample", "--out", str(data), "--tickets", str(tickets)])
+        customers = str(tickets * 2 // 5)  # 2.5 tickets per customer, as in the bundled sample
+        secs, _, _ = child(
+            [sys.executable, "-m", "cx", "sample", "--out", str(data), "--tickets", str(tickets), "--customers", customers]
+        )
         result["generate_s"] = secs
     result["input_gb"] = size_on_disk(data)
     secs, peak, out = child([sys.executable, "-m", "cx", "refresh", "--data", str(data), "--warehouse", str(target)])

@@ -28,6 +28,7 @@ class Settings:
     unresolved_days: int = 14
     loyalty_window_days: int = 180
     recovered_csat_min: int = 4
+    promise_on_time_hours: float = 4.0
     lookback_days: int = 365
     min_signals: int = 2
     demanding_csat_max: int = 3
@@ -49,6 +50,7 @@ _SECTIONS = {
     "time": ("timezone",),
     "validation": ("max_rejected_pct", "earliest_date", "future_tolerance_days", "stale_after_days"),
     "recovery": ("failure_types", "unresolved_days", "loyalty_window_days", "recovered_csat_min"),
+    "promises": ("promise_on_time_hours",),
     "high_expectation": (
         "lookback_days", "min_signals", "demanding_csat_max", "long_comment_chars",
         "many_comments", "many_tickets",

@@ -26,6 +26,20 @@ final as (
             when t.resolved_at is null or t.promised_at is null then null
             else t.resolved_at <= t.promised_at
         end as promise_kept,
+        -- Under-promise, over-deliver: early beats on time beats late.
+        case
+            when t.resolved_at is null or t.promised_at is null then null
+            when t.resolved_at > t.promised_at then 'late'
+            when epoch(t.promised_at - t.resolved_at) / 3600.0 <= s.promise_on_time_hours then 'on time'
+            else 'early'
+        end as promise_timing,
+        case
+            when t.first_response_at is null then '5 no response'
+            when epoch(t.first_response_at - t.created_at) < 3600 then '1 under 1 h'
+            when epoch(t.first_response_at - t.created_at) < 4 * 3600 then '2 1-4 h'
+            when epoch(t.first_response_at - t.created_at) < 24 * 3600 then '3 4-24 h'
+            else '4 over 24 h'
+        end as response_band,
         p.response_id as post_response_id,
         p.csat as post_csat,
         p.nps as post_nps,

@@ -1,0 +1,31 @@
+-- Per week or month: active customers and how many of them are high-expectation
+-- customers (their status as of the window's end).
+with
+
+activity as (
+    select customer_id, submitted_date as day from surveys_in($start, $end, $f)
+    union all
+    select customer_id, created_date from tickets_in($start, $end, $f)
+    union all
+    select customer_id, posted_date from reviews_in($start, $end, $f) where customer_id is not null
+),
+
+signals as (select customer_id, is_high_expectation from customer_signals($end)),
+
+per_period as (
+    select distinct date_trunc($grain, day)::date as period, customer_id from activity
+),
+
+final as (
+    select
+        p.period,
+        count(*) as active_customers,
+        count(*) filter (where s.is_high_expectation) as high_expectation_customers,
+        pct_true(coalesce(s.is_high_expectation, false)) as high_expectation_pct
+    from per_period as p
+    left join signals as s on p.customer_id = s.customer_id
+    group by p.period
+    order by p.period
+)
+
+select * from final
