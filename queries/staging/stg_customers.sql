@@ -3,12 +3,21 @@ with
 
 source as (select * from checked_customers where len(_problems) = 0),
 
-latest as (
-    select *
+-- An ID in several good rows (overlapping exports): the row from the file that sorts
+-- last wins. Found by aggregate and join, not a window: a window would carry every
+-- column through its sort.
+superseded as (
+    select customer_id, max(_file_no * 10000000000 + _line) as winner
     from source
-    qualify row_number() over (
-        partition by customer_id order by _file_no desc, _line desc
-    ) = 1
+    group by customer_id
+    having count(*) > 1
+),
+
+latest as (
+    select source.*
+    from source
+    left join superseded on source.customer_id = superseded.customer_id
+    where superseded.customer_id is null or source._file_no * 10000000000 + source._line = superseded.winner
 ),
 
 final as (

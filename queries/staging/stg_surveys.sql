@@ -9,12 +9,21 @@ customers as (select * from stg_customers),
 
 tickets as (select ticket_id, team, agent, type, priority from stg_tickets),
 
-latest as (
-    select *
+-- An ID in several good rows (overlapping exports): the row from the file that sorts
+-- last wins. Found by aggregate and join, not a window: a window would carry every
+-- column through its sort.
+superseded as (
+    select response_id, max(_file_no * 10000000000 + _line) as winner
     from source
-    qualify row_number() over (
-        partition by response_id order by _file_no desc, _line desc
-    ) = 1
+    group by response_id
+    having count(*) > 1
+),
+
+latest as (
+    select source.*
+    from source
+    left join superseded on source.response_id = superseded.response_id
+    where superseded.response_id is null or source._file_no * 10000000000 + source._line = superseded.winner
 ),
 
 typed as (

@@ -6,12 +6,21 @@ source as (select * from checked_tickets where len(_problems) = 0),
 
 customers as (select * from stg_customers),
 
-latest as (
-    select *
+-- An ID in several good rows (overlapping exports): the row from the file that sorts
+-- last wins. Found by aggregate and join, not a window: a window would carry every
+-- column through its sort.
+superseded as (
+    select ticket_id, max(_file_no * 10000000000 + _line) as winner
     from source
-    qualify row_number() over (
-        partition by ticket_id order by _file_no desc, _line desc
-    ) = 1
+    group by ticket_id
+    having count(*) > 1
+),
+
+latest as (
+    select source.*
+    from source
+    left join superseded on source.ticket_id = superseded.ticket_id
+    where superseded.ticket_id is null or source._file_no * 10000000000 + source._line = superseded.winner
 ),
 
 typed as (
