@@ -59,10 +59,20 @@ def kpis(
 ) -> dict:
     if start and end and start > end:
         raise UsageError(f"--start {start} is after --end {end}")
+    end = window_end(con, end)
     row = sql.rows(con, "metrics/kpis", start=start, end=end, f=segment_filter(where))[0]
     return {k: _plain(row[k]) for k in KPI_KEYS} | {
         k: _plain(v) for k, v in row.items() if k not in KPI_KEYS
     }
+
+
+def window_end(con: duckdb.DuckDBPyConnection, end: date | None) -> date | None:
+    """The $end to bind: null for the last day in the data, whose high-expectation signals
+    were computed at refresh (queries/macros/signals.sql); any other day as given."""
+    if end is None:
+        return None
+    last_day = sql.rows(con, "metrics/bounds")[0]["last_day"]
+    return None if end == last_day else end
 
 
 def _plain(value):

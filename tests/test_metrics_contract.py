@@ -225,3 +225,12 @@ def test_unresolved_failure_younger_than_the_rule_has_no_outcome(tmp_path, data_
     assert outcome is None
     values = metrics(target)
     assert values["failures"] == 5 and values["recovery_pct"] == 50.0
+
+
+def test_high_expectation_signals_follow_the_window_end(small_warehouse):
+    # Up to 2026-02-09, C1 has opened only two tickets (T6 is on the 10th) and V3 (12th) is
+    # not yet written: only "demanding" remains (T2's 0.5 h beats the median 2.5 h of
+    # T1 1, T2 0.5, T3 4, T4 8). C2 (vocal, influential) stays. 1 of 5 active customers.
+    assert metrics(small_warehouse, end=date(2026, 2, 9))["high_expectation_pct"] == 20.0
+    # The last day in the data, given explicitly, reads the signals computed at refresh.
+    assert metrics(small_warehouse, end=date(2026, 2, 25))["high_expectation_pct"] == 40.0

@@ -7,7 +7,7 @@ window_end as (select end_day from window_days($start, $end)),
 
 bounds as (select as_of from data_bounds),
 
-signals as (select * from customer_signals($end) where is_high_expectation),
+signals as (select * from he_signals($end) where is_high_expectation),
 
 surveys as (select * from surveys_in($start, $end, $f)),
 

@@ -25,7 +25,7 @@ flagged as (
         coalesce(s.in_touch, false) as in_touch,
         coalesce(s.influential, false) as influential
     from active as a
-    left join customer_signals($end) as s on a.customer_id = s.customer_id
+    left join he_signals($end) as s on a.customer_id = s.customer_id
 ),
 
 survey_side as (

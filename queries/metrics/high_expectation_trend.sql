@@ -10,7 +10,7 @@ activity as (
     select customer_id, posted_date from reviews_in($start, $end, $f) where customer_id is not null
 ),
 
-signals as (select customer_id, is_high_expectation from customer_signals($end)),
+signals as (select customer_id, is_high_expectation from he_signals($end)),
 
 per_period as (
     select distinct date_trunc($grain, day)::date as period, customer_id from activity

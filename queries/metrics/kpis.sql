@@ -75,7 +75,7 @@ active_customers as (
 high_expectation_kpis as (
     select pct_true(coalesce(sig.is_high_expectation, false)) as high_expectation_pct
     from active_customers as a
-    left join customer_signals($end) as sig
+    left join he_signals($end) as sig
         on a.customer_id = sig.customer_id
 ),
 
