@@ -28,6 +28,8 @@ from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
 MODELS = ("marts/data_bounds", "marts/ticket_facts", "marts/failure_recoveries")
 PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
+# Built after the macros, because they use them.
+LATE_MODELS = ("marts/customer_signals_latest",)
 
 
 @dataclass
@@ -95,6 +97,9 @@ def refresh(
                 con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
             for name in PERSISTENT_MACROS:
                 sql.execute_script(con, name)
+            for name in LATE_MODELS:
+                con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
+            sql.execute_script(con, "macros/signals")
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
