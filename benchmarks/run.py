@@ -85,9 +85,8 @@ def bench(tickets: int) -> dict:
     if not (data / "tickets").exists():
         # 25 tickets a customer a year: close to the target mix of 10M tickets, 2M+ surveys, 1M reviews.
         customers = str(tickets // 25)
-        secs, _, _ = child(
-            [sys.executable, "-m", "cx", "sample", "--out", str(data), "--tickets", str(tickets), "--customers", customers]
-        )
+        cmd = [sys.executable, "-m", "cx", "sample", "--out", str(data)]
+        secs, _, _ = child(cmd + ["--tickets", str(tickets), "--customers", customers])
         result["generate_s"] = secs
     result["input_gb"] = size_on_disk(data)
     secs, peak, out = child([sys.executable, "-m", "cx", "refresh", "--data", str(data), "--warehouse", str(target)])
