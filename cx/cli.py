@@ -19,6 +19,7 @@ EPILOG = """examples:
   python -m cx refresh --data data/sample --warehouse data/warehouse.duckdb
   python -m cx metrics --warehouse data/warehouse.duckdb --start 2026-07-01 --end 2026-09-30 --where region=EU
   python -m cx rejected --warehouse data/warehouse.duckdb --format csv > rejected.csv
+  python -m cx checks --warehouse data/warehouse.duckdb --failed
   python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501
 
 exit codes: 0 done, 1 refresh blocked (the warehouse was left as it was), 2 usage error."""
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rejected", help="list the rows the checks rejected, with their reasons")
     p.add_argument("--warehouse", required=True, type=Path)
     p.add_argument("--format", choices=("json", "csv", "table"), default="table")
+
+    p = sub.add_parser("checks", help="print the validation report stored with the last refresh")
+    p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    p.add_argument("--failed", action="store_true", help="only the expectations that failed")
 
     p = sub.add_parser("dashboard", help="start the Streamlit dashboard")
     p.add_argument("--warehouse", type=Path, help="default: $CX_WAREHOUSE, else data/warehouse.duckdb")
@@ -153,6 +159,29 @@ def cmd_rejected(args) -> int:
     return 0
 
 
+def cmd_checks(args) -> int:
+    from checks import report
+    from cx.warehouse import connect_read_only
+
+    with connect_read_only(args.warehouse) as con:
+        rows = report.load(con)
+        refresh_id = rows[0]["refresh_id"] if rows else None
+    attempt = report.last_attempt(args.warehouse)
+    shown = [r for r in rows if not args.failed or not r["success"]]
+    if args.format == "json":
+        print(json.dumps(shown, ensure_ascii=False, default=str))
+    elif args.format == "csv":
+        cols = ["source", "severity", "success", "title", "column", "unexpected_count", "unexpected_pct",
+                "observed", "examples", "message", "expectation", "refresh_id"]
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        for r in shown:
+            writer.writerow([json.dumps(r[c], ensure_ascii=False) if c == "examples" else r[c] for c in cols])
+    else:
+        print(report.render(rows, refresh_id, attempt, failed_only=args.failed))
+    return 0
+
+
 def cmd_dashboard(args) -> int:
     warehouse = args.warehouse or Path(os.environ.get("CX_WAREHOUSE") or DEFAULT_WAREHOUSE)
     env = dict(os.environ, CX_WAREHOUSE=str(Path(warehouse).resolve()))
@@ -182,6 +211,7 @@ COMMANDS = {
     "refresh": cmd_refresh,
     "metrics": cmd_metrics,
     "rejected": cmd_rejected,
+    "checks": cmd_checks,
     "dashboard": cmd_dashboard,
     "sample": cmd_sample,
 }

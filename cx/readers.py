@@ -9,6 +9,8 @@ rather than a failed load.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -71,6 +73,21 @@ def normalize_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
 
 
+def check_header(f: InputFile, names: list) -> None:
+    """Two header cells that name the same column (names are case-insensitive) block: the
+    readers would otherwise rename one (DuckDB) or drop one (Excel) without a word."""
+    seen: dict[str, str] = {}
+    for name in names:
+        text = "" if name is None else str(name)
+        norm = normalize_column(text)
+        if norm and norm in seen:
+            raise BlockingError(
+                f"{f.name}: columns '{seen[norm]}' and '{text}' are the same column '{norm}' "
+                "(names are case-insensitive); remove one"
+            )
+        seen[norm] = text
+
+
 def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path) -> list[str]:
     """Create temp table `table` from the file; returns its original column names."""
     try:
@@ -90,35 +107,44 @@ def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
     except BlockingError:
         raise
     except (duckdb.Error, OSError, ValueError, UnicodeError) as exc:
-        raise BlockingError(f"{f.name}: the file cannot be read ({_first_line(exc)})") from exc
+        raise BlockingError(f"{f.name}: the file cannot be read ({_first_line(exc, f)})") from exc
     f.rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return [d[0] for d in con.execute(f"select * from {table} limit 0").description if d[0] != "_line"]
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+def _first_line(exc: Exception, f: InputFile | None = None) -> str:
+    """The error's first line, with the file named as the user knows it (not our temp path)."""
+    text = str(exc).strip()
+    if f is not None:
+        text = text.replace(str(f.path), f.name)
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 # --- CSV -------------------------------------------------------------------------------
 
 def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     path = _as_utf8(f, workdir)
-    head = path.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff")
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
     if not head.strip():
         raise BlockingError(f"{f.name}: the file is empty (not even a header line)")
     delim = _sniff_delimiter(head, f.path.suffix.lower())
-    con.execute(
-        f"create temp table {table}_read as select * from read_csv($p, all_varchar = true, "
-        "header = true, delim = $d, quote = '\"', escape = '\"', "
-        "store_rejects = true, rejects_table = $rt, rejects_scan = $rs)",
-        {"p": str(path), "d": delim, "rt": f"{table}_rej", "rs": f"{table}_rejscan"},
-    )
+    check_header(f, next(csv.reader(io.StringIO(head), delimiter=delim), []))
+    rejects = _read_csv(con, path, delim, table)
+    if any(kind == "INVALID ENCODING" for _, _, kind, _, _ in rejects):
+        if path != f.path:
+            raise BlockingError(
+                f"{f.name}: line {next(r[0] for r in rejects if r[2] == 'INVALID ENCODING')} is not valid "
+                f"{ENCODING_NAMES.get(f.encoding, f.encoding)}. {_SAVE_AS_UTF8}"
+            )
+        # UTF-8 as far as the sample went, not further on: tell the encoding from the lines
+        # that are not UTF-8, then read a transcoded copy.
+        con.execute(f"drop table {table}_read; drop table {table}_rej; drop table {table}_rejscan")
+        path = _transcode(f, _single_byte_encoding(f, _non_utf8_lines(f)), workdir)
+        rejects = _read_csv(con, path, delim, table)
     f.malformed = [
         {"line": line, "column": col, "reason": _malformed_reason(kind, msg), "value": raw}
-        for line, col, kind, raw, msg in con.execute(
-            f"select line, column_name, error_type::varchar, csv_line, error_message "
-            f"from {table}_rej order by line"
-        ).fetchall()
+        for line, col, kind, raw, msg in rejects
     ]
     con.execute(f"drop table {table}_rej; drop table {table}_rejscan")
     # Line numbers: row k is on line k + 2 unless values hold line breaks or lines were
@@ -150,7 +176,31 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     con.execute(f"drop table {table}_read")
 
 
+def _read_csv(con, path: Path, delim: str, table: str) -> list[tuple]:
+    """`{table}_read` from the CSV; returns the lines DuckDB could not take (line, column,
+    error type, the raw line, message)."""
+    con.execute(
+        f"create temp table {table}_read as select * from read_csv($p, all_varchar = true, "
+        "header = true, delim = $d, quote = '\"', escape = '\"', "
+        "store_rejects = true, rejects_table = $rt, rejects_scan = $rs)",
+        {"p": str(path), "d": delim, "rt": f"{table}_rej", "rs": f"{table}_rejscan"},
+    )
+    # One row per line: DuckDB reports a short line once per missing column.
+    return con.execute(
+        f"select line, first(column_name order by column_idx), first(error_type::varchar order by column_idx), "
+        f"first(csv_line order by column_idx), first(error_message order by column_idx) "
+        f"from {table}_rej group by line order by line"
+    ).fetchall()
+
+
 def _malformed_reason(kind: str, message: str) -> str:
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message or "")
+    if counts:
+        expected, found = counts.groups()
+        return (
+            f"the line has {found} values where the header has {expected} columns "
+            "(a delimiter or quote inside a value that is not quoted?)"
+        )
     kind = (kind or "").lower().replace("_", " ")
     detail = (message or "").strip().rstrip(".")
     return f"the line cannot be split into the header's columns ({kind}: {detail})"
@@ -185,44 +235,153 @@ def _physical_lines(path: Path) -> int:
     return lines + (last != b"\n")
 
 
+# --- Text encodings ------------------------------------------------------------------------
+# What people send: UTF-8 (with or without a BOM), UTF-16 (Excel's "Unicode text"),
+# Windows-1252 (Excel's "CSV" on a Western Windows) and Windows-1256 (Persian/Arabic
+# Windows). DuckDB reads UTF-8 only; anything else is transcoded to a UTF-8 copy first.
+# The rule: read it right or block with what was found and what to do. Never guess
+# silently between 1252 and 1256: the same bytes are Persian words in one and Latin
+# letter salad in the other.
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE",
+    "cp1252": "Windows-1252", "cp1256": "Windows-1256",
+}
+_SAVE_AS_UTF8 = "Save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)') and refresh again."
+
+# A letter run of Arabic script not glued to Latin letters: a Persian or Arabic word.
+_ARABIC_WORD = re.compile(r"(?<![A-Za-z])[\u0600-\u06ff]{2,}(?![A-Za-z])")
+# An accented Latin letter next to a plain one: a word of a Western language.
+_LATIN_WORD = re.compile(r"[A-Za-z][\u00c0-\u00ff]|[\u00c0-\u00ff][A-Za-z]")
+# UTF-8 bytes of Arabic script shown as Windows-1252 ("Ø³Ø±ÙˆÛŒØ³" for "سرویس").
+_UTF8_AS_1252 = re.compile(
+    "[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+# Windows-1256 bytes shown as Windows-1252 ("ÓÑæíÓ" for "سرویس"): long runs of accented
+# capitals and small letters that no Western word has.
+_1256_AS_1252 = re.compile("[\u00c0-\u00ff]{4,}")
+
+
 def _as_utf8(f: InputFile, workdir: Path) -> Path:
-    """DuckDB reads UTF-8; anything else is transcoded to a temporary UTF-8 copy first."""
-    raw = f.path.open("rb").read(_SNIFF_BYTES)
-    encoding = None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(raw) - 4:  # not just a character cut at the sniff boundary
-                encoding = _detect_encoding(f, raw)
-    if encoding is None:
+    """The file itself when it is UTF-8, else a UTF-8 copy; blocks when unsure."""
+    with f.path.open("rb") as fh:
+        raw = fh.read(_SNIFF_BYTES)
+    encoding = _sniff_encoding(f, raw)
+    if encoding == "utf-8":
+        _refuse_garbled(f, raw.decode("utf-8", errors="replace"))
         return f.path
+    return _transcode(f, encoding, workdir)
+
+
+def _sniff_encoding(f: InputFile, raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = raw[:4096]
+    if len(head) >= 4:
+        zeros_even, zeros_odd = head[0::2].count(0), head[1::2].count(0)
+        if zeros_odd > len(head) // 8 and zeros_even == 0:
+            return "utf-16-le"
+        if zeros_even > len(head) // 8 and zeros_odd == 0:
+            return "utf-16-be"
+        if zeros_even + zeros_odd:
+            raise BlockingError(
+                f"{f.name}: the file holds binary data (NUL bytes), not text: is it really a "
+                f"{f.path.suffix or 'text'} export? Export the data again as CSV UTF-8."
+            )
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 4 and len(raw) == _SNIFF_BYTES:
+            return "utf-8"  # a character cut at the end of the sample
+    return _single_byte_encoding(f, _non_utf8_lines(f))
+
+
+def _non_utf8_lines(f: InputFile, limit: int = _SNIFF_BYTES) -> bytes:
+    """Lines with bytes beyond ASCII (up to `limit` bytes of them), for telling encodings
+    apart; blocks when some are UTF-8 and others are not (a file of mixed encodings)."""
+    picked: list[bytes] = []
+    size, utf8_line, other_line = 0, None, None
+    with f.path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_line = utf8_line or number
+                continue
+            except UnicodeDecodeError:
+                other_line = other_line or number
+            picked.append(line)
+            size += len(line)
+            if size >= limit:
+                break
+    if utf8_line and other_line:
+        raise BlockingError(
+            f"{f.name}: the file mixes text encodings: line {utf8_line} is UTF-8, line {other_line} is "
+            f"not (perhaps exports of different systems pasted together). {_SAVE_AS_UTF8}"
+        )
+    return b"".join(picked)
+
+
+def _single_byte_encoding(f: InputFile, raw: bytes) -> str:
+    """Windows-1256 (Persian) or Windows-1252 (Western), by which one gives words."""
+    as_1256 = raw.decode("cp1256", errors="replace")
+    try:
+        as_1252 = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        as_1252 = None  # bytes Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    arabic = len(_ARABIC_WORD.findall(as_1256))
+    latin = len(_LATIN_WORD.findall(as_1252)) if as_1252 is not None else 0
+    if arabic and arabic >= latin:
+        return "cp1256"
+    if as_1252 is not None and not arabic:
+        return "cp1252"
+    if as_1252 is not None and latin > arabic:
+        return "cp1252"
+    raise BlockingError(
+        f"{f.name}: the file is not UTF-8, and it reads as neither Windows-1252 (Western) nor "
+        f"Windows-1256 (Persian) text. {_SAVE_AS_UTF8}"
+    )
+
+
+def _refuse_garbled(f: InputFile, text: str) -> None:
+    """Text that was already decoded with the wrong encoding and saved again (mojibake)."""
+    for pattern, what in (
+        (_UTF8_AS_1252, "UTF-8 text that was opened as Windows-1252 and saved again"),
+        (_1256_AS_1252, "Persian text (Windows-1256) that was opened as Windows-1252 and saved again"),
+    ):
+        found = list(pattern.finditer(text))
+        if len(found) >= 3 and not (pattern is _1256_AS_1252 and _ARABIC_WORD.search(text)):
+            start = found[0].start()
+            sample = text[max(0, start - 10):start + 20].replace("\n", " ")
+            raise BlockingError(
+                f"{f.name}: the text is garbled ({len(found)} places such as '{sample}'): it looks like "
+                f"{what}, so its Persian or accented letters are lost. Export it again from the "
+                f"source system as UTF-8, or open the original with its real encoding and save it as UTF-8."
+            )
+
+
+def _transcode(f: InputFile, encoding: str, workdir: Path) -> Path:
     f.encoding = encoding
     out = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
     try:
         with f.path.open("r", encoding=encoding, newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+            first = True
             while chunk := src.read(1 << 22):
-                dst.write(chunk)
+                dst.write(chunk.lstrip("\ufeff") if first else chunk)
+                first = False
     except UnicodeDecodeError as exc:
         raise BlockingError(
-            f"{f.name}: the file is neither UTF-8 nor readable as {encoding} ({exc.reason} at byte "
-            f"{exc.start}). Save it as UTF-8 (in Excel: 'CSV UTF-8') and refresh again."
+            f"{f.name}: the file is neither UTF-8 nor readable as {ENCODING_NAMES.get(encoding, encoding)} "
+            f"({exc.reason} at byte {exc.start}). {_SAVE_AS_UTF8}"
         ) from exc
+    with out.open("r", encoding="utf-8") as fh:
+        _refuse_garbled(f, fh.read(_SNIFF_BYTES))
     return out
-
-
-def _detect_encoding(f: InputFile, raw: bytes) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw, cp_isolation=["cp1252", "cp1256", "utf_16", "latin_1"]).best()
-    if best is None:
-        raise BlockingError(
-            f"{f.name}: the text encoding could not be recognised. Save the file as UTF-8 "
-            "(in Excel: 'CSV UTF-8') and refresh again."
-        )
-    return best.encoding
 
 
 def _q(identifier: str) -> str:
@@ -252,10 +411,17 @@ def _load_json(con, f: InputFile, table: str) -> None:
 def _load_xlsx(con, f: InputFile, table: str) -> None:
     from python_calamine import CalamineWorkbook
 
-    sheet = CalamineWorkbook.from_path(str(f.path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    try:
+        sheet = CalamineWorkbook.from_path(str(f.path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # python-calamine raises its own error types (zip, xml, ...)
+        raise BlockingError(
+            f"{f.name}: the file cannot be read as an Excel workbook ({_first_line(exc, f)}). Save it again "
+            "from Excel as .xlsx, or as CSV UTF-8."
+        ) from exc
     if not sheet:
         raise BlockingError(f"{f.name}: the first sheet is empty (not even a header row)")
     header = [str(h).strip() if h not in (None, "") else f"column_{i + 1}" for i, h in enumerate(sheet[0])]
+    check_header(f, header)
     rows = [r for r in sheet[1:]]
     data = {
         h: pa.array([_cell_text(r[i]) if i < len(r) else None for r in rows], pa.string())

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+import checks
 from cx import sql, warehouse
 from cx.config import Settings
 from cx.errors import BlockingError
@@ -48,6 +49,7 @@ class RefreshResult:
     message: str
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     data_as_of: datetime | None = None
+    report: list[dict] = field(default_factory=list)  # the validation report (checks/)
 
 
 def new_refresh_id() -> str:
@@ -83,8 +85,9 @@ def refresh(
                 sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
             note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items()))
         with _stage(say, 2, "check") as note:
-            _check(con, settings, files, sources)
-            note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items()))
+            report, suite_seconds = _check(con, settings, files, sources, refresh_id)
+            note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items())
+                 + f" | {_report_note(report)} (suites {suite_seconds:.1f} s)")
         with _stage(say, 3, "stage") as note:
             _build_staging(con, settings, sources)
             note(
@@ -113,8 +116,9 @@ def refresh(
             note(f"{target} (data as of {_fmt_ts(as_of)})")
     except BlockingError as exc:
         _discard(con, built)
-        _log_attempt(target, refresh_id, started, data_dir, False, str(exc), sources)
-        return RefreshResult(refresh_id, False, str(exc), sources)
+        report = getattr(exc, "report", None)
+        _log_attempt(target, refresh_id, started, data_dir, False, str(exc), sources, report)
+        return RefreshResult(refresh_id, False, str(exc), sources, report=report or [])
     except BaseException:
         _discard(con, built)
         raise
@@ -126,8 +130,11 @@ def refresh(
         + f"; {sum(v.rejected for v in sources.values()):,} rows rejected"
         + f"; {sum(v.updated for v in sources.values()):,} rows updated by later files"
     )
-    _log_attempt(target, refresh_id, started, data_dir, True, message, sources)
-    return RefreshResult(refresh_id, True, message, sources, as_of)
+    warnings = [r for r in report if not r["success"] and r["severity"] == "warn"]
+    if warnings:
+        message += f"; {len(warnings)} warning{'s' if len(warnings) > 1 else ''} (python -m cx checks)"
+    _log_attempt(target, refresh_id, started, data_dir, True, message, sources, report)
+    return RefreshResult(refresh_id, True, message, sources, as_of, report=report)
 
 
 def _configure(con, settings: Settings, workdir: Path) -> None:
@@ -210,7 +217,8 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path) -> list[InputF
     return found
 
 
-def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources) -> None:
+def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
+           refresh_id: str) -> tuple[list[dict], float]:
     now = datetime.now(UTC).replace(tzinfo=None)
     params = {
         "earliest": datetime.combine(settings.earliest_date, datetime.min.time()),
@@ -225,15 +233,56 @@ def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources) 
                     "insert into malformed_lines values ($s, $f, $l, $v, $r)",
                     {"s": source, "f": f.name, "l": m["line"], "v": m["value"], "r": m["reason"]},
                 )
+    # --- data-quality checks (issue 3) ---------------------------------------------------
+    # The checked rows (export columns, `_v_` typed values, `_problems`, and `__` markers for
+    # the suites) live in an attached work database, so that the GX suites' own connection
+    # sees them; staging sees only the export's columns through the `checked_<source>` view.
+    # In memory, not a file: DuckDB spills it to the temp directory like a temp table, and
+    # writing it to a database file cost twice the time of the checks themselves (measured).
+    con.execute("attach ':memory:' as work")
     for source in SOURCE_ORDER:
         name = f"checks/{source[:-1]}_rows"
-        con.execute(f"create temp table checked_{source} as " + sql.sql_text(name), sql.bind(name, params))
+        con.execute(f"create table work.checked_{source} as " + sql.sql_text(name), sql.bind(name, params))
+        con.execute(
+            f"create temp view checked_{source} as "
+            f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
+        )
     con.execute("create table rejected_rows as " + sql.sql_text("staging/rejected_rows"))
     for source, rejected in con.execute("select source, count(*) from rejected_rows group by source").fetchall():
         sources[source].rejected = rejected
+    t0 = time.perf_counter()
+    report = checks.run(
+        con, "work", [s for s in SOURCE_ORDER if files[s]], settings,
+        params["earliest"], params["latest"], now, refresh_id,
+    )
+    suite_seconds = time.perf_counter() - t0
     for source, s in sources.items():
         if s.rows and 100.0 * s.rejected / s.rows > settings.max_rejected_pct:
-            raise BlockingError(_too_many_rejected(con, source, s, settings))
+            raise _blocked(_too_many_rejected(con, source, s, settings), report)
+    blocking = checks.failures(report, "block")
+    if blocking:
+        raise _blocked("; ".join(f"{r['source']}: {r['title']}: {r['message']}" for r in blocking), report)
+    checks.store(con, report)
+    return report, suite_seconds
+
+
+def _blocked(message: str, report: list[dict]) -> BlockingError:
+    exc = BlockingError(message)
+    exc.report = report
+    return exc
+
+
+def _report_note(report: list[dict]) -> str:
+    failed = [r for r in report if not r["success"]]
+    by = {sev: sum(r["severity"] == sev for r in failed) for sev in checks.SEVERITIES}
+    text = f"{len(report)} expectations, {len(report) - len(failed)} passed"
+    if by["reject"]:
+        text += f", {by['reject']} found rows to reject"
+    if by["warn"]:
+        text += f", {by['warn']} warning{'s' if by['warn'] > 1 else ''}"
+    errors = sum(bool(r["error"]) for r in report)
+    return text + (f", {errors} not evaluated" if errors else "")
+# --- end of data-quality checks ----------------------------------------------------------
 
 
 def _too_many_rejected(con, source: str, s: SourceSummary, settings: Settings) -> str:
@@ -311,7 +360,7 @@ def _discard(con, built: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _log_attempt(target, refresh_id, started, data_dir, published, message, sources) -> None:
+def _log_attempt(target, refresh_id, started, data_dir, published, message, sources, report=None) -> None:
     """Every attempt, published or blocked, one JSON line beside the warehouse."""
     entry = {
         "refresh_id": refresh_id,
@@ -321,6 +370,11 @@ def _log_attempt(target, refresh_id, started, data_dir, published, message, sour
         "published": published,
         "message": message,
         "sources": {s: vars(v) for s, v in sources.items()},
+        # the expectations that failed (the whole report is in the warehouse when published)
+        "failed_checks": [
+            {k: r[k] for k in ("source", "title", "severity", "message", "examples")}
+            for r in report or [] if not r["success"]
+        ],
     }
     with target.with_name(target.name + ".log.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry, ensure_ascii=False) + "\n")

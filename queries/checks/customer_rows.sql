@@ -1,9 +1,21 @@
 -- Customer rows, cleaned and typed once, with the rules each breaks (an empty
 -- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
 -- made ASCII); the `_v_` columns hold typed values, which staging reads.
+-- Lines the CSV reader could not split into the header's columns are rows here too (with
+-- their line and one problem each), so that rows read = good rows + rejected rows.
+-- Columns starting with `__` are for the validation suites (checks/): markers of values set
+-- but unreadable, of IDs repeated within a file, and of rejected rows; the refresh shows
+-- staging only the others (the `checked_<source>` view).
 with
 
-source as (select * from raw_customers),
+source as (
+    select * from raw_customers
+    union all by name
+    select f.file_no as _file_no, m.line as _line, m.reason as __malformed, m.value as __raw_line
+    from malformed_lines as m
+    inner join input_files as f on m.source = f.source and m.file = f.file
+    where m.source = 'customers'
+),
 
 cleaned as (
     select
@@ -31,13 +43,22 @@ typed as (
 
 checked as (
     select
-        * exclude (_first_line),
-        list_filter([
+        *,
+        case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
             check_required('customer_id', customer_id),
             check_duplicate('customer_id', customer_id, _line, _first_line),
             check_ts('signup_at', signup_at, _v_signup_at, $earliest, $latest)
-        ], lambda p: p is not null) as _problems
+        ], lambda p: p is not null) end as _problems
     from typed
+),
+
+final as (
+    select
+        * exclude (_first_line),
+        (len(_problems) > 0)::int as __rejected,
+        case when customer_id is not null and _line > _first_line then customer_id end as __customer_id_repeated,
+        unreadable(signup_at, _v_signup_at) as __signup_at_unreadable
+    from checked
 )
 
-select * from checked
+select * from final

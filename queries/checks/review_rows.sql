@@ -1,9 +1,21 @@
 -- Review rows, cleaned and typed once, with the rules each breaks (an empty
 -- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
 -- made ASCII); the `_v_` columns hold typed values, which staging reads.
+-- Lines the CSV reader could not split into the header's columns are rows here too (with
+-- their line and one problem each), so that rows read = good rows + rejected rows.
+-- Columns starting with `__` are for the validation suites (checks/): markers of values set
+-- but unreadable, of IDs repeated within a file, and of rejected rows; the refresh shows
+-- staging only the others (the `checked_<source>` view).
 with
 
-source as (select * from raw_reviews),
+source as (
+    select * from raw_reviews
+    union all by name
+    select f.file_no as _file_no, m.line as _line, m.reason as __malformed, m.value as __raw_line
+    from malformed_lines as m
+    inner join input_files as f on m.source = f.source and m.file = f.file
+    where m.source = 'reviews'
+),
 
 cleaned as (
     select
@@ -39,8 +51,8 @@ typed as (
 
 checked as (
     select
-        * exclude (_first_line),
-        list_filter([
+        *,
+        case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
             check_required('review_id', review_id),
             check_duplicate('review_id', review_id, _line, _first_line),
             check_required('platform', platform),
@@ -51,8 +63,20 @@ checked as (
             check_count('helpful_votes', helpful_votes, _v_helpful_votes),
             check_ts('replied_at', replied_at, _v_replied_at, $earliest, $latest),
             check_order('replied_at', replied_at, _v_replied_at, 'posted_at', posted_at, _v_posted_at)
-        ], lambda p: p is not null) as _problems
+        ], lambda p: p is not null) end as _problems
     from typed
+),
+
+final as (
+    select
+        * exclude (_first_line),
+        (len(_problems) > 0)::int as __rejected,
+        case when review_id is not null and _line > _first_line then review_id end as __review_id_repeated,
+        unreadable(posted_at, _v_posted_at) as __posted_at_unreadable,
+        unreadable(rating, _v_rating) as __rating_unreadable,
+        unreadable(helpful_votes, _v_helpful_votes) as __helpful_votes_unreadable,
+        unreadable(replied_at, _v_replied_at) as __replied_at_unreadable
+    from checked
 )
 
-select * from checked
+select * from final

@@ -1,9 +1,21 @@
 -- Survey rows, cleaned and typed once, with the rules each breaks (an empty
 -- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
 -- made ASCII); the `_v_` columns hold typed values, which staging reads.
+-- Lines the CSV reader could not split into the header's columns are rows here too (with
+-- their line and one problem each), so that rows read = good rows + rejected rows.
+-- Columns starting with `__` are for the validation suites (checks/): markers of values set
+-- but unreadable, of IDs repeated within a file, and of rejected rows; the refresh shows
+-- staging only the others (the `checked_<source>` view).
 with
 
-source as (select * from raw_surveys),
+source as (
+    select * from raw_surveys
+    union all by name
+    select f.file_no as _file_no, m.line as _line, m.reason as __malformed, m.value as __raw_line
+    from malformed_lines as m
+    inner join input_files as f on m.source = f.source and m.file = f.file
+    where m.source = 'surveys'
+),
 
 cleaned as (
     select
@@ -39,8 +51,8 @@ typed as (
 
 checked as (
     select
-        * exclude (_first_line),
-        list_filter([
+        *,
+        case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
             check_required('response_id', response_id),
             check_duplicate('response_id', response_id, _line, _first_line),
             check_required('customer_id', customer_id),
@@ -49,12 +61,21 @@ checked as (
             check_int('nps', nps, _v_nps, 0, 10),
             check_int('csat', csat, _v_csat, 1, 5),
             check_int('ces', ces, _v_ces, 1, 7),
-            case
-                when nps is null and csat is null and ces is null
-                    then problem('nps', null, 'none of nps, csat, ces is set: a response needs a score')
-            end
-        ], lambda p: p is not null) as _problems
+            check_has_score(nps, csat, ces)
+        ], lambda p: p is not null) end as _problems
     from typed
+),
+
+final as (
+    select
+        * exclude (_first_line),
+        (len(_problems) > 0)::int as __rejected,
+        case when response_id is not null and _line > _first_line then response_id end as __response_id_repeated,
+        unreadable(submitted_at, _v_submitted_at) as __submitted_at_unreadable,
+        unreadable(nps, _v_nps) as __nps_unreadable,
+        unreadable(csat, _v_csat) as __csat_unreadable,
+        unreadable(ces, _v_ces) as __ces_unreadable
+    from checked
 )
 
-select * from checked
+select * from final

@@ -1,9 +1,21 @@
 -- Ticket rows, cleaned and typed once, with the rules each breaks (an empty
 -- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
 -- made ASCII); the `_v_` columns hold typed values, which staging reads.
+-- Lines the CSV reader could not split into the header's columns are rows here too (with
+-- their line and one problem each), so that rows read = good rows + rejected rows.
+-- Columns starting with `__` are for the validation suites (checks/): markers of values set
+-- but unreadable, of IDs repeated within a file, and of rejected rows; the refresh shows
+-- staging only the others (the `checked_<source>` view).
 with
 
-source as (select * from raw_tickets),
+source as (
+    select * from raw_tickets
+    union all by name
+    select f.file_no as _file_no, m.line as _line, m.reason as __malformed, m.value as __raw_line
+    from malformed_lines as m
+    inner join input_files as f on m.source = f.source and m.file = f.file
+    where m.source = 'tickets'
+),
 
 cleaned as (
     select
@@ -51,8 +63,8 @@ typed as (
 
 checked as (
     select
-        * exclude (_first_line),
-        list_filter([
+        *,
+        case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
             check_required('ticket_id', ticket_id),
             check_duplicate('ticket_id', ticket_id, _line, _first_line),
             check_required('customer_id', customer_id),
@@ -71,8 +83,26 @@ checked as (
             check_bool('proactive', proactive, _v_proactive),
             check_bool('apologized', apologized, _v_apologized),
             check_amount('compensation', compensation, _v_compensation)
-        ], lambda p: p is not null) as _problems
+        ], lambda p: p is not null) end as _problems
     from typed
+),
+
+final as (
+    select
+        * exclude (_first_line),
+        (len(_problems) > 0)::int as __rejected,
+        case when ticket_id is not null and _line > _first_line then ticket_id end as __ticket_id_repeated,
+        unreadable(created_at, _v_created_at) as __created_at_unreadable,
+        unreadable(first_response_at, _v_first_response_at) as __first_response_at_unreadable,
+        unreadable(resolved_at, _v_resolved_at) as __resolved_at_unreadable,
+        unreadable(promised_at, _v_promised_at) as __promised_at_unreadable,
+        unreadable(reopens, _v_reopens) as __reopens_unreadable,
+        unreadable(replies, _v_replies) as __replies_unreadable,
+        unreadable(proactive, _v_proactive) as __proactive_unreadable,
+        unreadable(apologized, _v_apologized) as __apologized_unreadable,
+        unreadable(compensation, _v_compensation) as __compensation_unreadable,
+        lower(priority) as __priority
+    from checked
 )
 
-select * from checked
+select * from final

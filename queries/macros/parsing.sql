@@ -4,9 +4,15 @@
 -- and the rules compare the two; staging then reads the typed columns. Nesting these macros
 -- instead would repeat the work per rule: at 10M rows that costs minutes.
 
--- Trims spaces, tabs, line breaks and no-break spaces; empty is null.
-create or replace temp macro clean_text(v) as
-    nullif(regexp_replace(v, '^[\s\x{00A0}]+|[\s\x{00A0}]+$', '', 'g'), '');
+-- Trims spaces, tabs, line breaks and no-break spaces; empty is null. Most values have
+-- nothing to trim: a cheap test first, the replacement only where it is needed.
+create or replace temp macro clean_text(v) as (
+    case
+        when regexp_matches(v, '^[\s\x{00A0}]|[\s\x{00A0}]$')
+            then nullif(regexp_replace(v, '^[\s\x{00A0}]+|[\s\x{00A0}]+$', '', 'g'), '')
+        else nullif(v, '')
+    end
+);
 
 -- Persian (U+06F0..) and Arabic-Indic (U+0660..) digits read as ASCII digits; translate()
 -- is slow, so only values that hold such a digit pay for it.
@@ -45,13 +51,15 @@ create or replace temp macro to_bool(t) as (
     end
 );
 
-create or replace temp macro problem(col, val, reason) as
-    {'column': col, 'value': val, 'reason': reason};
+-- One broken rule: the column at fault, its value, a reason a person reads, and the rule's
+-- key (docs/data-quality.md lists them all).
+create or replace temp macro problem(col, val, reason, rule) as
+    {'column': col, 'value': val, 'reason': reason, 'rule': rule};
 
 -- Each rule: `t` is the cleaned text (null when empty), `v` its typed value.
 
 create or replace temp macro check_required(col, t) as (
-    case when t is null then problem(col, t, col || ' is missing') end
+    case when t is null then problem(col, t, col || ' is missing', 'required') end
 );
 
 create or replace temp macro check_ts(col, t, v, earliest, latest) as (
@@ -59,43 +67,51 @@ create or replace temp macro check_ts(col, t, v, earliest, latest) as (
         when t is null then null
         when v is null then problem(col, t,
             col || ' ''' || t || ''' is not a readable timestamp'
-            || ' (use ISO 8601, YYYY-MM-DD HH:MM[:SS] or epoch seconds)')
+            || ' (use ISO 8601, YYYY-MM-DD HH:MM[:SS] or epoch seconds)', 'timestamp')
         when v < earliest then problem(col, t,
             col || ' ' || t || ' is before ' || strftime(earliest, '%Y-%m-%d')
-            || ', the earliest plausible date')
+            || ', the earliest plausible date', 'too_early')
         when v > latest then problem(col, t,
-            col || ' ' || t || ' is in the future (after ' || strftime(latest, '%Y-%m-%d %H:%M') || ' UTC)')
+            col || ' ' || t || ' is in the future (after ' || strftime(latest, '%Y-%m-%d %H:%M') || ' UTC)',
+            'future')
     end
+);
+
+-- The usual cause of an unreadable number in a European export: a decimal comma.
+create or replace temp macro number_hint(t) as (
+    case when t like '%,%' then ' (use a dot as the decimal separator and no thousands separator)' else '' end
 );
 
 create or replace temp macro check_int(col, t, v, lo, hi) as (
     case
         when t is null then null
-        when v is null then problem(col, t, col || ' ''' || t || ''' is not a whole number')
-        when v < lo or v > hi then problem(col, t, col || ' ' || t || ' is outside ' || lo || '-' || hi)
+        when v is null then problem(col, t, col || ' ''' || t || ''' is not a whole number' || number_hint(t),
+            'number')
+        when v < lo or v > hi then problem(col, t, col || ' ' || t || ' is outside ' || lo || '-' || hi, 'range')
     end
 );
 
 create or replace temp macro check_count(col, t, v) as (
     case
         when t is null then null
-        when v is null then problem(col, t, col || ' ''' || t || ''' is not a whole number')
-        when v < 0 then problem(col, t, col || ' ' || t || ' is negative (must be 0 or more)')
+        when v is null then problem(col, t, col || ' ''' || t || ''' is not a whole number' || number_hint(t),
+            'number')
+        when v < 0 then problem(col, t, col || ' ' || t || ' is negative (must be 0 or more)', 'negative')
     end
 );
 
 create or replace temp macro check_amount(col, t, v) as (
     case
         when t is null then null
-        when v is null then problem(col, t, col || ' ''' || t || ''' is not a number')
-        when v < 0 then problem(col, t, col || ' ' || t || ' is negative (must be 0 or more)')
+        when v is null then problem(col, t, col || ' ''' || t || ''' is not a number' || number_hint(t), 'number')
+        when v < 0 then problem(col, t, col || ' ' || t || ' is negative (must be 0 or more)', 'negative')
     end
 );
 
 create or replace temp macro check_bool(col, t, v) as (
     case
         when t is not null and v is null then problem(col, t,
-            col || ' ''' || t || ''' is not a yes/no value (true/false, yes/no, 1/0)')
+            col || ' ''' || t || ''' is not a yes/no value (true/false, yes/no, 1/0)', 'boolean')
     end
 );
 
@@ -103,7 +119,7 @@ create or replace temp macro check_bool(col, t, v) as (
 create or replace temp macro check_order(later_col, later_t, later_v, earlier_col, earlier_t, earlier_v) as (
     case
         when later_v < earlier_v then problem(later_col, later_t,
-            later_col || ' ' || later_t || ' is before ' || earlier_col || ' ' || earlier_t)
+            later_col || ' ' || later_t || ' is before ' || earlier_col || ' ' || earlier_t, 'order')
     end
 );
 
@@ -111,6 +127,24 @@ create or replace temp macro check_order(later_col, later_t, later_v, earlier_co
 create or replace temp macro check_duplicate(col, t, line, first_line) as (
     case
         when t is not null and line > first_line then problem(col, t,
-            col || ' ' || t || ' already appears on line ' || first_line || ' of this file (the first is kept)')
+            col || ' ' || t || ' already appears on line ' || first_line || ' of this file (the first is kept)',
+            'duplicate')
     end
+);
+
+-- A survey response needs at least one score.
+create or replace temp macro check_has_score(nps, csat, ces) as (
+    case
+        when nps is null and csat is null and ces is null
+            then problem('nps', null, 'none of nps, csat, ces is set: a response needs a score', 'no_score')
+    end
+);
+
+-- A line the CSV reader could not split into the header's columns: its only problem.
+create or replace temp macro malformed_problems(reason, raw_line) as
+    [problem(null, raw_line, reason, 'malformed')];
+
+-- For the validation suites (checks/): the text of a value that is set but unreadable.
+create or replace temp macro unreadable(t, v) as (
+    case when t is not null and v is null then t end
 );

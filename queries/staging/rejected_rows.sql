@@ -1,5 +1,6 @@
 -- Every rejected row of every source, one row each: where it is (file, line), the first
--- column at fault, all the reasons, and the row as it was read.
+-- column at fault and its value, all the reasons, the rules broken, and the row as it was
+-- read (null for a line that could not be split into columns: its value is the raw line).
 with
 
 files as (select * from input_files),
@@ -31,11 +32,10 @@ final as (
         p._problems[1].value as value,
         array_to_string(list_transform(p._problems, lambda x: x.reason), '; ') as reason,
         list_transform(p._problems, lambda x: x.column) as columns,
-        p.record
+        list_transform(p._problems, lambda x: x.rule) as rules,
+        case when p._problems[1].rule = 'malformed' then null else p.record end as record
     from problem_rows as p
-    join files as f on p.source = f.source and p._file_no = f.file_no
-    union all
-    select source, file, line, null, value, reason, [], null from malformed_lines
+    inner join files as f on p.source = f.source and p._file_no = f.file_no
 )
 
 select * from final

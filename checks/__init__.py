@@ -1,0 +1,61 @@
+"""Data-quality checks: the Great Expectations suites that produce each refresh's
+validation report.
+
+Two layers, each doing what it is good at:
+
+- Row-level rules are SQL (queries/checks/<source>_rows.sql): each row gets the list of
+  rules it breaks, with a reason a person reads; a row with any is rejected, kept in the
+  warehouse's `rejected_rows` with its file, line, column and value, and counted in no
+  metric. The same pass cleans and types every value once.
+- The suites here (GX Core 1.x, built in code, one module per source) then run on those
+  checked, typed rows before anything is published, and their results are the report
+  stored in the warehouse as `validation_results` (`python -m cx checks` prints it):
+  every expectation, passed or failed, with the unexpected count and share and a few
+  example values. Table-level expectations block (row count, share of rejected rows) or
+  warn (freshness); row-level ones report what the row checks rejected; accepted-value
+  sets (ticket priority) warn and keep the rows.
+
+Nothing in this package imports great_expectations at import time: `run()` does, when a
+refresh calls it (the import costs seconds; `python -m cx --help` and the dashboard never
+pay it). See checks/runner.py for the GX route and why, checks/gx_duckdb.py for the one
+workaround it needs, docs/data-quality.md for every check and the catalog of bad inputs.
+"""
+
+from __future__ import annotations
+
+# source -> the module that builds its suite
+SUITES = {
+    "customers": "checks.customers",
+    "surveys": "checks.surveys",
+    "reviews": "checks.reviews",
+    "tickets": "checks.tickets",
+}
+
+SEVERITIES = ("block", "reject", "warn")
+
+
+def run(con, catalog: str, sources: list[str], settings, earliest, latest, now, refresh_id: str) -> list[dict]:
+    """Validate `catalog.checked_<source>` of each source; the report rows (see runner)."""
+    from checks import runner
+
+    return runner.run(con, catalog, sources, settings, earliest, latest, now, refresh_id)
+
+
+def store(con, rows: list[dict]) -> None:
+    """Write the report into the warehouse being built (table `validation_results`)."""
+    from cx import sql
+
+    sql.execute_script(con, "checks/validation_results")
+    if rows:
+        cols = list(rows[0])
+        names = ", ".join('"' + c + '"' for c in cols)
+        con.executemany(
+            f"insert into validation_results ({names}) values ({', '.join('?' * len(cols))})",
+            [[r[c] for c in cols] for r in rows],
+        )
+
+
+def failures(rows: list[dict], severity: str) -> list[dict]:
+    """Expectations of this severity that failed (an expectation GX could not evaluate is
+    reported, never a reason to block)."""
+    return [r for r in rows if r["severity"] == severity and not r["success"] and not r["error"]]

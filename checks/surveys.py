@@ -1,0 +1,36 @@
+"""The surveys suite: one row per survey response (contract, section 1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from checks import expect as x
+from cx.config import Settings
+
+SOURCE = "surveys"
+REQUIRED = ("response_id", "customer_id", "submitted_at")
+SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+_NO_SCORE = "__malformed is null and " + " and ".join(f"{s} is null" for s in SCORES)
+
+
+def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetime):
+    checks = [
+        x.has_rows(SOURCE),
+        x.rejected_share(settings.max_rejected_pct),
+        x.fresh("submitted_at", now, settings.stale_after_days),
+        x.lines_split(),
+        *[x.column_exists(c) for c in REQUIRED],
+        x.present("response_id"),
+        x.unique_in_file("response_id"),
+        x.present("customer_id"),
+        x.present("submitted_at", typed=True),
+        x.readable("submitted_at", "readable timestamps"),
+        x.plausible_dates("submitted_at", earliest, latest),
+    ]
+    for score, (lo, hi) in SCORES.items():
+        checks += [x.readable(score, "whole numbers"), x.between(score, lo, hi)]
+    checks.append(
+        x.no_rows_where(_NO_SCORE, "every response has at least one of nps, csat, ces", "nps", "no_score")
+    )
+    return x.suite(SOURCE, checks)

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: app.py is the entry point, app_pages/ holds the pages."""

@@ -1,0 +1,287 @@
+"""Pieces shared by the analysis pages (recovery, promises, high-expectation customers,
+reviews): their query parameters, tiles, readings and table columns.
+
+The numbers come from queries/metrics/*.sql through dashboard.data; the readings from
+cx.readings. Nothing here computes a metric.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from cx import readings, stats
+from dashboard import data, fmt, frame
+
+col = st.column_config
+
+
+def params(ctx: frame.Page) -> dict:
+    """$start, $end and $f of the analysis queries for the page's filters.
+
+    $end is null when the window ends on the last day in the data, as cx.metrics.window_end
+    binds it for the CLI: the high-expectation signals of that day were computed at refresh;
+    any other end computes them on the fly (slow on big data).
+    """
+    flt = ctx.filters
+    last_day = data.as_date(data.one_row("metrics/bounds").get("last_day")) or ctx.last_day
+    return {"start": flt.start, "end": None if flt.end == last_day else flt.end, "f": flt.f}
+
+
+SETTING_KEYS = ("failure_types", "unresolved_days", "loyalty_window_days", "recovered_csat_min",
+                "promise_on_time_hours", "lookback_days", "min_signals", "demanding_csat_max",
+                "long_comment_chars", "many_comments", "many_tickets")
+
+
+def built_with(ctx: frame.Page) -> dict:
+    """The thresholds the warehouse was built with (they decide the numbers; config/cx.toml may
+    have changed since the refresh); the current configuration for any the warehouse lacks."""
+    try:
+        row = data.one_row("pages/warehouse_settings")
+    except duckdb.Error:  # a warehouse built before a threshold existed
+        row = {}
+    out = {}
+    for key in SETTING_KEYS:
+        value = row.get(key)
+        out[key] = value if value is not None else getattr(ctx.settings, key)
+    out["failure_types"] = [str(t) for t in out["failure_types"]]
+    return out
+
+
+def describe(ctx: frame.Page) -> str:
+    """The dates and segment filters the page shows (these pages compare groups, not periods)."""
+    flt = ctx.filters
+    text = f"**{fmt.window(flt.start, flt.end)}**"
+    if flt.where:
+        text += " · " + " · ".join(f"{fmt.dimension_label(d)}: {', '.join(v)}" for d, v in flt.where.items())
+    return text
+
+
+def grain_control(default: str = "month") -> str:
+    """Week or month, in the URL as `grain` (the same choice as the overview's trend)."""
+    return st.segmented_control(
+        "Show per", ["week", "month"], format_func=str.capitalize, default=default, required=True, key="grain",
+        bind="query-params", persist_state="session",
+    ) or default
+
+
+# ---------------------------------------------------------------- tiles
+
+
+def tile(column, label: str, value: str, note: str = "", *, help: str | None = None, target: str | None = None,
+         target_met: bool | None = None, small: bool = False) -> None:
+    """One bordered st.metric with its target line and a caption saying what stands behind it."""
+    with column, st.container(border=True):
+        st.metric(label, value, help=help)
+        if target:
+            color = {True: "green", False: "red", None: "gray"}[target_met]
+            st.markdown(f":{color}[{target}]")
+        if note:
+            st.caption((":material/warning: " if small else "") + note)
+
+
+def target_text(value: float | None, target: float | None, unit: str, decimals: int = 1,
+                delta_unit: str = " pts", higher_is_better: bool = True) -> tuple[str | None, bool | None]:
+    """('Target 70% · 12.5 pts below', False), as the overview's tiles say it."""
+    if target is None:
+        return None, None
+    shown = fmt.number(target, 0 if float(target).is_integer() else 1, unit)
+    gap = stats.target_gap(value, target, higher_is_better)
+    if gap is None:
+        return f"Target {shown}", None
+    if round(gap.gap, decimals) == 0:
+        return f"Target {shown} · on target", True
+    side = "above" if gap.gap > 0 else "below"
+    return f"Target {shown} · {fmt.number(abs(gap.gap), decimals, delta_unit)} {side}", gap.met
+
+
+def nps_text(score: readings.Score) -> str:
+    if score.nps is None:
+        return fmt.DASH
+    text = fmt.number(score.nps, 1)
+    if score.moe is None or (score.moe < 0.5 and score.n < fmt.SMALL_N):  # a handful of identical answers
+        return text
+    return f"{text} ± {score.moe:.1f}"
+
+
+def reading(r: readings.Reading) -> None:
+    """A reading in the colour of what it means."""
+    show = {"good": st.success, "bad": st.warning, "neutral": st.info, "unknown": st.info}[r.tone]
+    icon = {"good": ":material/thumb_up:", "bad": ":material/priority_high:", "neutral": ":material/balance:",
+            "unknown": ":material/help:"}[r.tone]
+    show(r.text, icon=icon)
+
+
+def rows(df: pd.DataFrame) -> list[dict]:
+    """A query result as plain dicts (NaN/NA as None), for cx.readings."""
+    return [{k: None if fmt.is_missing(v) else v for k, v in r.items()} for r in df.to_dict("records")]
+
+
+# ---------------------------------------------------------------- table columns
+
+GROUP_COLUMNS = {
+    "group": col.TextColumn("Group"),
+    "responses": col.NumberColumn("NPS answers", format="localized"),
+    "nps": col.NumberColumn("NPS", format="%.1f", help="Promoters minus detractors, -100 to 100."),
+    "nps_moe95": col.NumberColumn("NPS ±", format="± %.1f", help="95% margin of error, in points."),
+    "promoters_pct": col.NumberColumn("Promoters", format="%.1f%%"),
+    "detractors_pct": col.NumberColumn("Detractors", format="%.1f%%"),
+}
+
+FUNNEL_COLUMNS = {
+    "failures": col.NumberColumn("Failures", format="localized"),
+    "answered": col.NumberColumn("Answered", format="localized", help="With a first public reply."),
+    "resolved": col.NumberColumn("Resolved", format="localized"),
+    "with_outcome": col.NumberColumn("Outcome known", format="localized",
+                                     help="Recovered or not recovered (docs/metrics.md)."),
+    "recovered": col.NumberColumn("Recovered", format="localized"),
+    "not_recovered": col.NumberColumn("Not recovered", format="localized"),
+}
+
+DRIVER_COLUMNS = {
+    "driver": col.TextColumn("Driver"),
+    "band": col.TextColumn("Group", width="medium"),
+    "failures": col.NumberColumn("Failures", format="localized"),
+    "with_outcome": col.NumberColumn("Outcome known", format="localized"),
+    "recovery_pct": col.NumberColumn("Recovery rate", format="%.1f%%"),
+    "loyalty_responses": col.NumberColumn("NPS answers after", format="localized"),
+    "nps_after": col.NumberColumn("NPS after", format="%.1f"),
+    "nps_after_moe95": col.NumberColumn("NPS after ±", format="± %.1f"),
+}
+
+RECOVERY_TREND_COLUMNS = {
+    "period": col.DateColumn("Period starting"),
+    "failures": col.NumberColumn("Failures", format="localized"),
+    "with_outcome": col.NumberColumn("Outcome known", format="localized"),
+    "recovery_pct": col.NumberColumn("Recovery rate", format="%.1f%%"),
+}
+
+TIMING_COLUMNS = {
+    "timing": col.TextColumn("Resolved"),
+    "tickets": col.NumberColumn("Tickets", format="localized"),
+    "share_pct": col.NumberColumn("Share", format="%.1f%%"),
+    "csat_responses": col.NumberColumn("CSAT answers", format="localized"),
+    "csat_pct": col.NumberColumn("CSAT", format="%.1f%%"),
+    "median_hours_vs_promise": col.NumberColumn("Median vs promise", format="%+.1f h",
+                                                help="Resolution time minus promised time; negative = early."),
+}
+
+PROACTIVE_COLUMNS = {
+    "contact": col.TextColumn("Contact"),
+    "tickets": col.NumberColumn("Tickets", format="localized"),
+    "csat_responses": col.NumberColumn("CSAT answers", format="localized"),
+    "csat_pct": col.NumberColumn("CSAT", format="%.1f%%"),
+    "complaint_pct": col.NumberColumn("Complaints", format="%.1f%%",
+                                      help="Share of these tickets that are complaints."),
+    "resolution_hours_median": col.NumberColumn("Resolution, median", format="%.1f h"),
+}
+
+AGEING_COLUMNS = {
+    "band": col.TextColumn("Waiting"),
+    "tickets": col.NumberColumn("Tickets", format="localized"),
+}
+
+HE_COLUMNS = {
+    "segment": col.TextColumn("Customers"),
+    "customers": col.NumberColumn("Active", format="localized"),
+    "share_pct": col.NumberColumn("Share", format="%.1f%%"),
+    "nps": col.NumberColumn("NPS", format="%.1f"),
+    "nps_moe95": col.NumberColumn("NPS ±", format="± %.1f"),
+    "nps_responses": col.NumberColumn("NPS answers", format="localized"),
+    "csat_pct": col.NumberColumn("CSAT", format="%.1f%%"),
+    "csat_responses": col.NumberColumn("CSAT answers", format="localized"),
+    "first_response_hours_median": col.NumberColumn("First response, median", format="%.1f h"),
+    "resolution_hours_median": col.NumberColumn("Resolution, median", format="%.1f h"),
+    "tickets": col.NumberColumn("Tickets", format="localized"),
+    "demanding": col.NumberColumn("Demanding", format="localized"),
+    "vocal": col.NumberColumn("Vocal", format="localized"),
+    "in_touch": col.NumberColumn("In touch", format="localized"),
+    "influential": col.NumberColumn("Influential", format="localized"),
+}
+
+HE_TREND_COLUMNS = {
+    "period": col.DateColumn("Period starting"),
+    "active_customers": col.NumberColumn("Active customers", format="localized"),
+    "high_expectation_customers": col.NumberColumn("High-expectation", format="localized"),
+    "high_expectation_pct": col.NumberColumn("Share", format="%.1f%%"),
+}
+
+AT_RISK_ORDER = ("customer_id", "urgency", "needs", "signals", "latest_nps", "open_failures", "oldest_open_days",
+                 "negative_reviews", "region", "tier", "product")
+
+AT_RISK_COLUMNS = {
+    "customer_id": col.TextColumn("Customer", pinned=True),
+    "urgency": col.ProgressColumn("Urgency", format="%d", min_value=0, max_value=7, width="small",
+                                  help="Open failure 3, unreplied negative review 2 + 1, negative review 1, "
+                                       "detractor 1."),
+    "needs": col.TextColumn("What they need", width=640),
+    "signals": col.TextColumn("Signals", width="medium"),
+    "region": col.TextColumn("Region"),
+    "tier": col.TextColumn("Tier"),
+    "product": col.TextColumn("Product"),
+    "latest_nps": col.NumberColumn("Latest NPS", format="%d"),
+    "open_failures": col.NumberColumn("Open failures", format="%d"),
+    "oldest_open_days": col.NumberColumn("Oldest open", format="%.0f days"),
+    "negative_reviews": col.NumberColumn("Negative reviews", format="%d", help="In the last days of the window."),
+}
+
+PLATFORM_COLUMNS = {
+    "platform": col.TextColumn("Platform"),
+    "reviews": col.NumberColumn("Reviews", format="localized"),
+    "rating_avg": col.NumberColumn("Rating", format="%.2f ★"),
+    "negative_pct": col.NumberColumn("Negative", format="%.1f%%", help="Rating of 2 or less."),
+    "reply_pct": col.NumberColumn("Replied", format="%.1f%%"),
+    "reply_hours_median": col.NumberColumn("Time to reply, median", format="%.1f h"),
+    "helpful_votes": col.NumberColumn("Helpful votes", format="localized",
+                                      help="Reach: readers who found them helpful."),
+    "helpful_votes_on_negative": col.NumberColumn("On negative reviews", format="localized"),
+}
+
+REVIEW_TREND_COLUMNS = {
+    "period": col.DateColumn("Period starting"),
+    "platform": col.TextColumn("Platform"),
+    "reviews": col.NumberColumn("Reviews", format="localized"),
+    "rating_avg": col.NumberColumn("Rating", format="%.2f ★"),
+    "negative_pct": col.NumberColumn("Negative", format="%.1f%%"),
+    "reply_pct": col.NumberColumn("Replied", format="%.1f%%"),
+}
+
+NEGATIVE_COLUMNS = {
+    "review_id": col.TextColumn("Review"),
+    "platform": col.TextColumn("Platform"),
+    "posted_at": col.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
+    "rating": col.NumberColumn("Rating", format="%d ★"),
+    "title": col.TextColumn("Title", width="medium"),
+    "body": col.TextColumn("Review", width="large"),
+    "language": col.TextColumn("Language"),
+    "customer_id": col.TextColumn("Customer"),
+    "helpful_votes": col.NumberColumn("Helpful votes", format="%d"),
+    "replied_at": col.DatetimeColumn("Replied (UTC)", format="YYYY-MM-DD HH:mm"),
+    "reply_hours": col.NumberColumn("Time to reply", format="%.1f h"),
+}
+
+
+def reply_status(reply_hours) -> str:
+    """'replied after 7.4 h' / 'replied after 6.8 days' / 'no reply yet'."""
+    if fmt.is_missing(reply_hours):
+        return "no reply yet"
+    hours = float(reply_hours)
+    if hours < 48:
+        return f"replied after {hours:.1f} h"
+    return f"replied after {hours / 24:.1f} days"
+
+
+def votes(helpful_votes) -> str:
+    """' · 3 helpful votes' (nothing for none or unknown)."""
+    if fmt.is_missing(helpful_votes) or int(helpful_votes) <= 0:
+        return ""
+    n = int(helpful_votes)
+    return f" · {n:,} helpful vote{'s' if n != 1 else ''}"
+
+
+def stars(rating) -> str:
+    if fmt.is_missing(rating):
+        return ""
+    r = max(0, min(5, int(rating)))
+    return "★" * r + "☆" * (5 - r)

@@ -1,0 +1,520 @@
+"""Plotly figures of the recovery, promise, high-expectation and review pages.
+
+As dashboard/charts.py: every axis says its unit (%, hours, NPS points, ★), every hover reads
+as a sentence, every NPS carries its 95% margin and every share its 95% (Wilson) range,
+targets are dashed orange lines. Values come from the queries as they are; the ranges come
+from cx.readings / cx.stats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cx import readings
+from dashboard import fmt
+from dashboard.charts import BAD, FONT, GOOD, NEUTRAL, NPS_COLOR, TARGET_COLOR
+
+PLATFORM_COLORS = ("#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#718096", "#b7791f")
+CONFIG = {"displaylogo": False}
+ON_TIME = "#68d391"
+
+
+def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=40, b=10), font=FONT, hoverlabel=dict(font_size=13),
+        legend=dict(orientation="h", y=1.1, x=0), **extra,
+    )
+    return fig
+
+
+def _num(value) -> float | None:
+    return None if fmt.is_missing(value) else float(value)
+
+
+def _int(value) -> int:
+    """A count (NA, NaN and None are 0: a group with nothing to count)."""
+    return 0 if fmt.is_missing(value) else int(value)
+
+
+def _target(fig_shapes: list, notes: list, target: float | None, text: str, yref: str = "y") -> None:
+    if target is None:
+        return
+    fig_shapes.append(dict(type="line", xref="paper", yref=yref, x0=0, x1=1, y0=target, y1=target,
+                           line=dict(color=TARGET_COLOR, dash="dash", width=1.5)))
+    notes.append(dict(xref="paper", yref=yref, x=1, y=target, xanchor="right", yanchor="bottom", showarrow=False,
+                      text=text, font=dict(color=TARGET_COLOR), bgcolor="rgba(255,255,255,0.7)"))
+
+
+def _count_ticks(counts: Sequence[int]) -> dict:
+    """Axis settings for whole counts (no 0.2 ticks when there are only a few)."""
+    top = max([0] + [int(c) for c in counts])
+    return dict(rangemode="tozero", tickformat=",d") | (dict(dtick=1) if top <= 5 else {})
+
+
+def _counts(fig: go.Figure, counts: Sequence[int], **axis) -> None:
+    fig.update_yaxes(**_count_ticks(counts), **axis)
+
+
+def _bar_ms(grain: str) -> float:
+    """The width of a week's or a month's bar on a date axis, in milliseconds."""
+    return (6 if grain == "week" else 26) * 86_400_000
+
+
+def _time_axis(grain: str) -> dict:
+    """The shared time axis of the trends: one tick per month for monthly buckets."""
+    unit = "week" if grain == "week" else "month"
+    axis = dict(anchor="y2", title=dict(text=f"{unit} starting"), type="date")
+    if grain != "week":
+        axis |= dict(tickformat="%b %Y", dtick="M1")
+    return axis
+
+
+def _ranges(pcts: Sequence, ns: Sequence) -> tuple[list[float], list[float], list[str]]:
+    """Error bar lengths above and below each share, and the range as words."""
+    plus, minus, words = [], [], []
+    for pct, n in zip(pcts, ns, strict=True):
+        pct = _num(pct)
+        r = readings.share_range(pct, _int(n)) if pct is not None else None
+        if r is None:
+            plus.append(0.0)
+            minus.append(0.0)
+            words.append("")
+            continue
+        plus.append(max(r[1] - pct, 0.0))
+        minus.append(max(pct - r[0], 0.0))
+        words.append(f"likely {r[0]:.0f}–{r[1]:.0f}%")
+    return plus, minus, words
+
+
+# ---------------------------------------------------------------- NPS of groups
+
+
+def nps_bars(labels: Sequence[str], nps: Sequence, moe: Sequence, n: Sequence, *, noun: str = "NPS answers",
+             colors: Sequence[str] | None = None, reference: tuple[str, float, float] | None = None,
+             axis_title: str = "", height: int = 360, extra_hover: Sequence[str] | None = None) -> go.Figure:
+    """NPS per group with its ±95% margin as an error bar and as a label.
+
+    reference: (name, nps, moe) drawn as a shaded band across the chart, so that a bar whose
+    top or bottom lies in the band is within the margin of the reference group."""
+    values = [_num(v) for v in nps]
+    margins = [_num(m) or 0.0 for m in moe]
+    counts = [_int(c) for c in n]
+    extra_hover = list(extra_hover or [""] * len(values))
+    # The value and its margin sit under each bar (a label above the bar would collide with the whisker).
+    ticks = [f"{lab}<br><b>{_nps_label(v, m, c)}</b>" for lab, v, m, c in zip(labels, values, margins, counts,
+                                                                             strict=True)]
+    # Whiskers stop at the ends of the scale (the margin itself can reach past ±100).
+    up = [0.0 if v is None else min(m, 100.0 - v) for v, m in zip(values, margins, strict=True)]
+    down = [0.0 if v is None else min(m, v + 100.0) for v, m in zip(values, margins, strict=True)]
+    fig = go.Figure(go.Bar(
+        x=ticks, y=[0 if v is None else v for v in values], marker_color=list(colors or [NPS_COLOR] * len(values)),
+        error_y=dict(type="data", symmetric=False, array=up, arrayminus=down, color="#2d3748", thickness=1.5,
+                     width=8),
+        customdata=list(zip(list(labels), [f"{c:,}" for c in counts], margins, extra_hover, strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b><br>NPS %{y:.1f} ± %{customdata[2]:.1f} points"
+                      f"<br>%{{customdata[1]}} {noun}%{{customdata[3]}}<extra></extra>",
+    ))
+    shapes, notes = [dict(type="line", xref="paper", x0=0, x1=1, y0=0, y1=0, line=dict(color="#a0aec0", width=1))], []
+    if reference is not None and reference[1] is not None:
+        name, ref, ref_moe = reference
+        top, bottom = min(ref + (ref_moe or 0), 100.0), max(ref - (ref_moe or 0), -100.0)
+        shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, y0=bottom, y1=top,
+                           fillcolor="rgba(127,140,154,0.15)", line_width=0, layer="below"))
+        notes.append(dict(xref="paper", x=1, y=top, xanchor="right", yanchor="bottom",
+                          showarrow=False, text=f"{name} ± margin", font=dict(color="#4a5568", size=12)))
+    fig.update_layout(shapes=shapes, annotations=notes, showlegend=False)
+    fig.update_yaxes(title_text=axis_title or "NPS (points, -100 to 100)", range=[-108, 108], zeroline=False)
+    fig.update_xaxes(type="category")
+    return _layout(fig, height)
+
+
+def _nps_label(value: float | None, moe: float, n: int) -> str:
+    """'27.0 ± 18.8'; a small sample also says how many answers; no '± 0.0' for a handful of
+    identical answers (the formula gives 0, the truth is unknown)."""
+    if value is None:
+        return f"{fmt.DASH} no answers"
+    text = f"{value:.1f}"
+    if moe >= 0.5 or n >= fmt.SMALL_N:
+        text += f" ± {moe:.1f}"
+    if n < fmt.SMALL_N:
+        text += f" · {n} answer{'s' if n != 1 else ''}"
+    return text
+
+
+def recovery_groups(df: pd.DataFrame) -> go.Figure:
+    """The three loyalty groups of recovery_groups, with the no-failure margin as a band."""
+    names = {"no failure": "No failure", "recovered": "After a recovered failure",
+             "not recovered": "After a failed recovery"}
+    colors = {"no failure": NEUTRAL, "recovered": GOOD, "not recovered": BAD}
+    ref = df[df["group"] == "no failure"]
+    reference = None
+    if not ref.empty and _num(ref.iloc[0]["nps"]) is not None:
+        reference = ("no failure", _num(ref.iloc[0]["nps"]), _num(ref.iloc[0]["nps_moe95"]))
+    extra = [f"<br>{fmt.number(p, 0, '%')} promoters, {fmt.number(d, 0, '%')} detractors"
+             if not fmt.is_missing(p) else "" for p, d in zip(df["promoters_pct"], df["detractors_pct"], strict=True)]
+    return nps_bars([names.get(g, g) for g in df["group"]], df["nps"], df["nps_moe95"], df["responses"],
+                    noun="NPS answers", colors=[colors.get(g, NPS_COLOR) for g in df["group"]], reference=reference,
+                    extra_hover=extra, height=380)
+
+
+# ---------------------------------------------------------------- shares per group
+
+
+def share_bars(labels: Sequence[str], pcts: Sequence, ns: Sequence, *, name: str, noun: str, axis_title: str,
+               target: float | None = None, colors: Sequence[str] | str = NPS_COLOR, height: int = 340,
+               horizontal: bool = False, full_scale: bool = True) -> go.Figure:
+    """A share per group (recovery rate, CSAT ...) with its 95% range as an error bar.
+
+    full_scale: the axis runs 0-100%; else up to the highest whisker (small shares)."""
+    values = [_num(v) for v in pcts]
+    plus, minus, words = _ranges(values, ns)
+    counts = [_int(c) for c in ns]
+    # The value and its sample size sit on the category axis (a label above the bar would collide
+    # with the whisker).
+    sep = " " if horizontal else "<br>"
+    ticks = [f"{lab}{sep}<b>{fmt.DASH if v is None else f'{v:.0f}%'}</b> of {c:,}"
+             for lab, v, c in zip(labels, values, counts, strict=True)]
+    hover = (f"<b>%{{customdata[3]}}</b><br>{name} %{{customdata[0]}}, %{{customdata[1]}}"
+             f"<br>%{{customdata[2]}} {noun}<extra></extra>")
+    err = dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#2d3748", thickness=1.2, width=6)
+    bar = go.Bar(
+        x=[0 if v is None else v for v in values] if horizontal else ticks,
+        y=ticks if horizontal else [0 if v is None else v for v in values],
+        orientation="h" if horizontal else "v", marker_color=colors,
+        error_x=err if horizontal else None, error_y=None if horizontal else err,
+        customdata=list(zip([fmt.number(v, 1, "%") for v in values], [w or "no answers" for w in words],
+                            [f"{c:,}" for c in counts], list(labels), strict=True)),
+        hovertemplate=hover,
+    )
+    fig = go.Figure(bar)
+    shapes, notes = [], []
+    if target is not None:
+        if horizontal:
+            shapes.append(dict(type="line", yref="paper", y0=0, y1=1, x0=target, x1=target,
+                               line=dict(color=TARGET_COLOR, dash="dash", width=1.5)))
+            notes.append(dict(yref="paper", y=1, x=target, yanchor="bottom", showarrow=False,
+                              text=f"target {target:.0f}%", font=dict(color=TARGET_COLOR)))
+        else:
+            _target(shapes, notes, target, f"target {target:.0f}%")
+    fig.update_layout(shapes=shapes, annotations=notes, showlegend=False)
+    top = 108.0 if full_scale else 1.15 * max([1.0] + [v + u for v, u in zip(values, plus, strict=True)
+                                                         if v is not None])
+    value_axis = dict(title_text=axis_title, range=[0, top], ticksuffix="%")
+    if horizontal:
+        fig.update_xaxes(**value_axis)
+        fig.update_yaxes(type="category", autorange="reversed")
+    else:
+        fig.update_yaxes(**value_axis)
+        fig.update_xaxes(type="category")
+    return _layout(fig, height)
+
+
+def compensation(procs: list[readings.Process]) -> go.Figure:
+    """Recovery rate with and without compensation, for each process (speed x apology)."""
+    labels = [p.label + (" (mixed)" if p.mixed else "") for p in procs]
+    fig = go.Figure()
+    for name, attr, color in (("compensated", "compensated", GOOD), ("not compensated", "not_compensated", NEUTRAL)):
+        shares = [getattr(p, attr) for p in procs]
+        values = [s.pct for s in shares]
+        plus, minus, words = _ranges(values, [s.n for s in shares])
+        fig.add_trace(go.Bar(
+            x=labels, y=[0 if v is None else v for v in values], name=name, marker_color=color,
+            error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#2d3748", thickness=1.2),
+            customdata=list(zip([fmt.number(v, 1, "%") for v in values], [w or "no answers" for w in words],
+                                [s.n for s in shares], strict=True)),
+            hovertemplate=f"<b>%{{x}}</b>, {name}<br>Recovery rate %{{customdata[0]}}, %{{customdata[1]}}"
+                          "<br>%{customdata[2]:,} failures with an outcome<extra></extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Recovery rate (% of failures with an outcome)", range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(title_text="first response, apology", type="category")
+    return _layout(fig, 360)
+
+
+# ---------------------------------------------------------------- funnel
+
+
+def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
+    """Failures → answered → resolved → outcome known → recovered."""
+    steps = [("Service failures", row.get("failures"), "failures created in the window"),
+             ("Answered", row.get("answered"), "got a first public reply"),
+             ("Resolved", row.get("resolved"), "were resolved"),
+             ("Outcome known", row.get("with_outcome"), "have an outcome: a post-ticket CSAT, or open 14+ days"),
+             ("Recovered", row.get("recovered"), "were recovered: resolved with a post-ticket CSAT of 4 or 5")]
+    values = [_int(v) for _, v, _ in steps]
+    templates = ["%{x:,}<br>%{percentInitial:.0%} of failures"] * 4 + ["%{x:,} recovered"]
+    if recovery_pct is not None:
+        templates[-1] += f"<br>{recovery_pct:.1f}% of the outcomes"
+    fig = go.Figure(go.Funnel(
+        y=[s[0] for s in steps], x=values, texttemplate=templates, textposition=["inside"] * 4 + ["outside"],
+        marker=dict(color=["#4a5568", "#2b6cb0", "#3182ce", "#63b3ed", GOOD]),
+        customdata=[s[2] for s in steps],
+        hovertemplate="<b>%{y}</b><br>%{x:,} failures %{customdata}<br>%{percentInitial:.0%} of all failures"
+                      "<extra></extra>",
+        connector=dict(line=dict(color="#cbd5e0", width=1)),
+    ))
+    fig.update_yaxes(title_text="")
+    _layout(fig, 330)
+    fig.update_layout(margin=dict(l=10, r=140, t=20, b=10))
+    return fig
+
+
+# ---------------------------------------------------------------- trends
+
+
+def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, noun: str, axis_title: str,
+               target: float | None = None, color: str = GOOD, window: tuple | None = None) -> go.Figure:
+    """A share per period with its 95% range as a band, and how many it rests on below."""
+    unit = "week" if grain == "week" else "month"
+    x = [pd.Timestamp(v) for v in df["period"]]
+    label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
+    values = [_num(v) for v in df[pct]]
+    counts = [_int(c) for c in df[n]]
+    plus, minus, words = _ranges(values, counts)
+    upper = [None if v is None else v + p for v, p in zip(values, plus, strict=True)]
+    lower = [None if v is None else v - m for v, m in zip(values, minus, strict=True)]
+    band_x, band_y = [], []
+    for xi, u in zip(x, upper, strict=True):
+        if u is not None:
+            band_x.append(xi)
+            band_y.append(u)
+    for xi, lo in zip(x[::-1], lower[::-1], strict=True):
+        if lo is not None:
+            band_x.append(xi)
+            band_y.append(lo)
+    traces = [
+        go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor="rgba(56,161,105,0.15)", line=dict(width=0),
+                   hoverinfo="skip", name="95% range", yaxis="y", mode="lines"),
+        go.Scatter(x=x, y=values, mode="lines+markers", name=name, line=dict(color=color, width=2), yaxis="y",
+                   connectgaps=False,
+                   customdata=list(zip(label, [w or "no outcome yet" for w in words], counts, strict=True)),
+                   hovertemplate=f"%{{customdata[0]}}<br>{name} <b>%{{y:.1f}}%</b>, %{{customdata[1]}}"
+                                 f"<br>%{{customdata[2]:,}} {noun}<extra></extra>"),
+        go.Bar(x=x, y=counts, name=noun.capitalize(), marker_color="#cbd5e0", yaxis="y2", width=_bar_ms(grain),
+               customdata=label, hovertemplate=f"%{{customdata}}<br>%{{y:,}} {noun}<extra></extra>"),
+    ]
+    shapes, notes = [], []
+    if window is not None:  # the selected dates, within a longer span
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=window[0], x1=window[1], y0=0, y1=1,
+                           fillcolor="rgba(237,242,247,0.7)", line_width=0, layer="below"))
+    _target(shapes, notes, target, f"target {fmt.number(target, 0, '%')}" if target is not None else "")
+    layout = dict(
+        xaxis=_time_axis(grain),
+        yaxis=dict(domain=[0.32, 1.0], title=dict(text=axis_title), ticksuffix="%", range=[0, 105]),
+        yaxis2=dict(domain=[0.0, 0.24], title=dict(text=f"per {unit}"), **_count_ticks(counts)),
+        shapes=shapes, annotations=notes, hovermode="closest",
+    )
+    return _layout(go.Figure(data=traces, layout=layout), 420)
+
+
+def high_expectation_trend(df: pd.DataFrame, grain: str) -> go.Figure:
+    """Share of active customers who are high-expectation customers, and how many, per period."""
+    unit = "week" if grain == "week" else "month"
+    x = [pd.Timestamp(v) for v in df["period"]]
+    label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
+    traces = [
+        go.Scatter(x=x, y=[_num(v) for v in df["high_expectation_pct"]], mode="lines+markers",
+                   name="Share of active customers", line=dict(color=NPS_COLOR, width=2), yaxis="y",
+                   customdata=list(zip(label, df["high_expectation_customers"], df["active_customers"], strict=True)),
+                   hovertemplate="%{customdata[0]}<br><b>%{y:.1f}%</b> of active customers are high-expectation"
+                                 "<br>%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>"),
+        go.Bar(x=x, y=df["active_customers"], name="Active customers", marker_color="#cbd5e0", yaxis="y2",
+               width=_bar_ms(grain),
+               customdata=label, hovertemplate="%{customdata}<br>%{y:,} active customers<extra></extra>"),
+        go.Bar(x=x, y=df["high_expectation_customers"], name="High-expectation customers", marker_color="#90cdf4",
+               width=_bar_ms(grain),
+               yaxis="y2", customdata=label,
+               hovertemplate="%{customdata}<br>%{y:,} high-expectation customers active<extra></extra>"),
+    ]
+    layout = dict(
+        xaxis=_time_axis(grain),
+        yaxis=dict(domain=[0.45, 1.0], title=dict(text="% of active customers"), ticksuffix="%", rangemode="tozero"),
+        yaxis2=dict(domain=[0.0, 0.37], title=dict(text=f"customers per {unit}"),
+                    **_count_ticks([_int(v) for v in df["active_customers"]])),
+        barmode="overlay", hovermode="closest",
+    )
+    return _layout(go.Figure(data=traces, layout=layout), 420)
+
+
+def review_trend(df: pd.DataFrame, grain: str, target: float | None, window: tuple | None = None) -> go.Figure:
+    """Mean rating and share of negative reviews per platform and period."""
+    traces = []
+    for i, (platform, part) in enumerate(df.groupby("platform", sort=True)):
+        color = PLATFORM_COLORS[i % len(PLATFORM_COLORS)]
+        x = [pd.Timestamp(v) for v in part["period"]]
+        label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
+        n = [_int(v) for v in part["reviews"]]
+        traces.append(go.Scatter(
+            x=x, y=[_num(v) for v in part["rating_avg"]], mode="lines+markers", name=str(platform),
+            legendgroup=str(platform), line=dict(color=color, width=2), yaxis="y",
+            customdata=list(zip(label, n, strict=True)),
+            hovertemplate=f"<b>{platform}</b>, %{{customdata[0]}}<br>mean rating <b>%{{y:.2f}} ★</b>"
+                          "<br>%{customdata[1]:,} reviews<extra></extra>",
+        ))
+        traces.append(go.Scatter(
+            x=x, y=[_num(v) for v in part["negative_pct"]], mode="lines+markers", name=str(platform),
+            legendgroup=str(platform), showlegend=False, line=dict(color=color, width=1.5, dash="dot"), yaxis="y2",
+            customdata=list(zip(label, n, strict=True)),
+            hovertemplate=f"<b>{platform}</b>, %{{customdata[0]}}<br><b>%{{y:.0f}}%</b> negative (2 ★ or less)"
+                          "<br>of %{customdata[1]:,} reviews<extra></extra>",
+        ))
+    shapes, notes = [], []
+    if window is not None:  # the selected dates, within a longer span
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=window[0], x1=window[1], y0=0, y1=1,
+                           fillcolor="rgba(237,242,247,0.7)", line_width=0, layer="below"))
+    _target(shapes, notes, target, f"target {target:.1f} ★" if target is not None else "")
+    layout = dict(
+        xaxis=_time_axis(grain),
+        yaxis=dict(domain=[0.5, 1.0], title=dict(text="mean rating (★, 1-5)"), range=[0.8, 5.2]),
+        yaxis2=dict(domain=[0.0, 0.42], title=dict(text="negative reviews (%)"), ticksuffix="%", range=[-3, 103]),
+        shapes=shapes, annotations=notes, hovermode="closest",
+    )
+    return _layout(go.Figure(data=traces, layout=layout), 480)
+
+
+# ---------------------------------------------------------------- promises
+
+
+def promise_histogram(df: pd.DataFrame, clip_hours: float, on_time_hours: float) -> go.Figure:
+    """Resolution time minus promised time: before the promise (kept; early or on time) and
+    after it (late)."""
+    starts = [float(v) for v in df["bin_start"]]
+    ends = [float(v) for v in df["bin_end"]]
+    counts = [_int(v) for v in df["tickets"]]
+    kept = [bool(k) for k in df["kept"]]
+    colors = [BAD if not k else ON_TIME if s >= -on_time_hours else GOOD
+              for k, s in zip(kept, starts, strict=True)]
+    words = []
+    for s, e, k in zip(starts, ends, kept, strict=True):
+        side = "kept" if k else "late"
+        if s <= -clip_hours:
+            words.append(f"{-e:.0f} h or more before the promised time ({side})")
+        elif e >= clip_hours:
+            words.append(f"{s:.0f} h or more after the promised time ({side})")
+        elif e <= 0:
+            words.append(f"{-e:.0f}–{-s:.0f} h before the promised time ({side})")
+        else:
+            words.append(f"{s:.0f}–{e:.0f} h after the promised time ({side})")
+    fig = go.Figure(go.Bar(
+        x=[(s + e) / 2 for s, e in zip(starts, ends, strict=True)], y=counts,
+        width=[(e - s) * 0.92 for s, e in zip(starts, ends, strict=True)], marker_color=colors,
+        customdata=words, hovertemplate="Resolved %{customdata}<br><b>%{y:,}</b> tickets<extra></extra>",
+    ))
+    fig.update_layout(
+        shapes=[dict(type="line", x0=0, x1=0, yref="paper", y0=0, y1=1, line=dict(color="#2d3748", dash="dash"))],
+        annotations=[
+            dict(x=0, yref="paper", y=1.0, text="promised time", showarrow=False, yanchor="bottom"),
+            dict(xref="paper", x=0, yref="paper", y=1.09, showarrow=False, xanchor="left", align="left",
+                 yanchor="bottom",
+                 text=f"<span style='color:{GOOD}'>■ early</span>  <span style='color:{ON_TIME}'>■ on time "
+                      f"(within {on_time_hours:g} h before)</span>"),
+            dict(xref="paper", x=1, yref="paper", y=1.09, text="late: promise broken ■", showarrow=False,
+                 xanchor="right", yanchor="bottom", font=dict(color=BAD)),
+        ],
+        showlegend=False, bargap=0,
+    )
+    fig.update_xaxes(title_text=f"hours resolved after the promised time (negative: before it; the outer bars "
+                                f"hold everything beyond ±{clip_hours:g} h)", ticksuffix=" h", zeroline=False)
+    _counts(fig, counts, title_text="resolved tickets")
+    _layout(fig, 380)
+    fig.update_layout(margin=dict(l=10, r=10, t=70, b=10))
+    return fig
+
+
+def timing_bars(df: pd.DataFrame) -> go.Figure:
+    """How many promised resolutions came early, on time or late."""
+    colors = {"early": GOOD, "on time": ON_TIME, "late": BAD}
+    counts = [_int(v) for v in df["tickets"]]
+    shares = [_num(v) for v in df["share_pct"]]
+    fig = go.Figure(go.Bar(
+        x=list(df["timing"]), y=counts, marker_color=[colors.get(t, NEUTRAL) for t in df["timing"]],
+        text=[f"{c:,} · {fmt.number(s, 0, '%')}" for c, s in zip(counts, shares, strict=True)], textposition="outside",
+        cliponaxis=False, customdata=[fmt.number(s, 1, "%") for s in shares],
+        hovertemplate="Resolved <b>%{x}</b><br>%{y:,} tickets, %{customdata} of the resolved tickets with a promise"
+                      "<extra></extra>",
+    ))
+    _counts(fig, counts, title_text="resolved tickets with a promise")
+    fig.update_xaxes(type="category")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 320)
+
+
+def ageing(df: pd.DataFrame) -> go.Figure:
+    """Tickets still without a first response, by how long they have waited."""
+    shades = ["#fed7d7", "#feb2b2", "#fc8181", "#e53e3e", "#9b2c2c"]
+    fig = go.Figure(go.Bar(
+        x=list(df["band"]), y=[_int(v) for v in df["tickets"]], marker_color=shades[:len(df)] + [BAD] * (len(df) - 5),
+        text=[f"{int(v):,}" for v in df["tickets"]], textposition="outside", cliponaxis=False,
+        hovertemplate="Waiting <b>%{x}</b><br>%{y:,} tickets with no first response<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="time waited at the data's as-of time", type="category")
+    _counts(fig, [_int(v) for v in df["tickets"]], title_text="unanswered tickets")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 300)
+
+
+# ---------------------------------------------------------------- high-expectation signals
+
+SIGNALS = (
+    ("demanding", "Demanding", "gave CSAT 3 or less on a ticket answered faster than the median"),
+    ("vocal", "Vocal", "wrote a 200+ character comment, or 3+ comments"),
+    ("in_touch", "In touch", "opened 3+ tickets"),
+    ("influential", "Influential", "wrote a public review"),
+)
+
+
+def signals(row: dict) -> go.Figure:
+    """How many high-expectation customers show each signal (a customer shows two or more)."""
+    total = _int(row.get("customers"))
+    counts = [_int(row.get(k)) for k, _, _ in SIGNALS]
+    fig = go.Figure(go.Bar(
+        y=[label for _, label, _ in SIGNALS], x=counts, orientation="h", marker_color=NPS_COLOR,
+        text=[f"{c:,} of {total:,}" for c in counts], textposition="auto",
+        customdata=[d for _, _, d in SIGNALS],
+        hovertemplate=f"<b>%{{y}}</b>: %{{customdata}}<br>%{{x:,}} of the {total:,} high-expectation customers"
+                      "<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="high-expectation customers showing the signal", rangemode="tozero",
+                     tickformat=",d", **(dict(dtick=1) if max(counts + [0]) <= 5 else {}))
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 260)
+
+
+def compare_bars(labels: Sequence[str], values: Sequence, *, unit: str, axis_title: str, noun: str,
+                 ns: Sequence, colors: Sequence[str]) -> go.Figure:
+    """A plain value per group (a median in hours), with how many it rests on."""
+    vals = [_num(v) for v in values]
+    fig = go.Figure(go.Bar(
+        x=list(labels), y=[0 if v is None else v for v in vals], marker_color=list(colors),
+        text=[fmt.DASH if v is None else fmt.number(v, 1, unit) for v in vals], textposition="outside",
+        cliponaxis=False, customdata=[f"{_int(n):,}" for n in ns],
+        hovertemplate=f"<b>%{{x}}</b><br>%{{y:.1f}}{unit}<br>%{{customdata}} {noun}<extra></extra>",
+    ))
+    fig.update_yaxes(title_text=axis_title, rangemode="tozero", ticksuffix=unit)
+    fig.update_xaxes(type="category")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 300)
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def reach(df: pd.DataFrame) -> go.Figure:
+    """Helpful votes per platform: on all reviews and on the negative ones."""
+    fig = go.Figure()
+    for col, name, color in (("helpful_votes", "on all reviews", NEUTRAL),
+                             ("helpful_votes_on_negative", "on negative reviews", BAD)):
+        vals = [int(v) if not fmt.is_missing(v) else 0 for v in df[col]]
+        fig.add_trace(go.Bar(
+            x=list(df["platform"]), y=vals, name=name, marker_color=color,
+            hovertemplate=f"<b>%{{x}}</b><br>%{{y:,}} helpful votes {name}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="helpful votes (readers reached)", rangemode="tozero")
+    fig.update_xaxes(title_text="platform", type="category")
+    return _layout(fig, 300)
+

@@ -1,0 +1,45 @@
+"""The CX dashboard: `python -m cx dashboard` (or `streamlit run dashboard/app.py`).
+
+One entry point, three pages (dashboard/app_pages/). The warehouse is read from
+$CX_WAREHOUSE, else data/warehouse.duckdb, read-only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repository
+    sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+
+HERE = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="CX analytics", page_icon=":material/monitoring:", layout="wide")
+
+from dashboard import frame  # noqa: E402
+
+page = st.navigation([
+    st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page(HERE / "segments.py", title="Segments", icon=":material/segment:", url_path="segments"),
+    st.Page(HERE / "recovery.py", title="Service recovery", icon=":material/healing:", url_path="recovery"),
+    st.Page(HERE / "promises.py", title="Promises", icon=":material/handshake:", url_path="promises"),
+    st.Page(HERE / "high_expectation.py", title="High-expectation customers", icon=":material/star:",
+            url_path="high_expectation"),
+    st.Page(HERE / "reviews.py", title="Reviews", icon=":material/reviews:", url_path="reviews"),
+    st.Page(HERE / "data.py", title="Data", icon=":material/database:", url_path="data"),
+])
+
+try:
+    # The sidebar filters are drawn here, in the entry point, so that they are the same widgets
+    # on every page: their values (and the URL that holds them) carry over to the next page.
+    frame.setup(with_filters=page.url_path != "data")
+    page.run()
+except duckdb.Error as exc:  # a damaged or foreign warehouse file: say so instead of a traceback
+    st.error(
+        "The warehouse could not be read. Rebuild it with `python -m cx refresh`, then reload this page."
+        f"\n\n`{type(exc).__name__}: {exc}`"
+    )

@@ -1,0 +1,91 @@
+"""Overview, for executives: the KPIs against the comparison period and target, the trend of
+NPS and CSAT, and the segments that moved most."""
+
+import streamlit as st
+
+from cx import stats
+from dashboard import charts, data, fmt, frame, model
+
+ctx = frame.page("Overview", caption="How customers feel and how fast we serve them, against the comparison "
+                                     "period and the targets in config/cx.toml.")
+if ctx is None or ctx.filters is None:
+    st.stop()
+flt = ctx.filters
+targets = ctx.settings.targets
+st.markdown(flt.describe())
+
+# ---------------------------------------------------------------- KPI tiles
+now = data.kpis(flt.start, flt.end, flt.where)
+before = data.kpis(*flt.comparison, flt.where)
+counts_now = data.one_row("pages/kpi_counts", **flt.params())
+counts_before = data.one_row("pages/kpi_counts", **flt.comparison_params())
+tiles = model.tiles(now, before, counts_now, counts_before, targets, flt.compare_label)
+
+if not (now.get("responses") or now.get("tickets") or now.get("reviews")):
+    frame.empty(
+        "No survey responses, tickets or reviews match these dates and filters, so there is nothing to "
+        "measure. Widen the dates or clear a filter in the sidebar."
+    )
+
+for row_start in range(0, len(tiles), 4):
+    for col, tile in zip(st.columns(4), tiles[row_start:row_start + 4], strict=False):
+        with col, st.container(border=True):
+            st.metric(
+                tile.kpi.label, tile.value_text, tile.delta_text, delta_color=tile.delta_color,
+                delta_arrow=tile.delta_arrow, delta_description=tile.delta_note or None, help=tile.kpi.help,
+            )
+            if tile.target_text:
+                color = {True: "green", False: "red", None: "gray"}[tile.target_met]
+                st.markdown(f":{color}[{tile.target_text}]")
+            st.caption((":material/warning: " if tile.small else "") + tile.note)
+
+with st.expander("All KPIs for these filters (the numbers `python -m cx metrics` prints)"):
+    table = model.kpi_table(now, before)
+    frame.table(table)
+    frame.download(table, "kpis", "all KPIs", key="dl-kpis")
+
+# ---------------------------------------------------------------- trend
+st.subheader("Trend")
+grain = st.segmented_control(
+    "Show per", ["week", "month"], format_func=str.capitalize, default="week", required=True, key="grain",
+    bind="query-params", persist_state="session",
+) or "week"
+span = stats.span_at_least(flt.start, flt.end, 365, ctx.first_day)
+trend = data.run_query("pages/trend", start=span[0], end=span[1], f=flt.f, grain=grain)
+if trend.empty:
+    frame.empty("No survey responses or tickets match the filters in the trend's dates.")
+else:
+    st.plotly_chart(charts.trend(trend, grain, (flt.start, flt.end), targets), width="stretch",
+                    config={"displaylogo": False})
+    st.caption(
+        f"{fmt.window(*span)}. The shaded part is the selected dates; the year before is shown for context. "
+        "The band around NPS is its 95% margin of error: movements inside it may be noise. "
+        "Dashed lines are the targets."
+    )
+    frame.download(trend, f"trend-{grain}", "the trend", key="dl-trend")
+
+# ---------------------------------------------------------------- movers
+st.subheader("Biggest movers")
+cstart, cend = flt.comparison
+moves = model.movers(data.run_query(
+    "pages/movers", start=flt.start, end=flt.end, cstart=cstart, cend=cend, f=flt.f
+))
+if moves.empty:
+    frame.empty(
+        f"No region, product, tier, channel or team moved its NPS or CSAT by more than sampling noise "
+        f"against the {flt.compare_label}."
+    )
+else:
+    for m in moves.itertuples(index=False):
+        unit = "%" if m.metric == "CSAT" else ""
+        word, color = ("up", "green") if m.change > 0 else ("down", "red")
+        st.markdown(
+            f"- **{fmt.dimension_label(m.dimension)} {m.segment}**: {m.metric} :{color}[{word} "
+            f"{abs(m.change):.1f} pts], from {m.before:.1f}{unit} to {m.now:.1f}{unit} "
+            f"({m.n_before:,} → {m.n_now:,} answers)"
+        )
+    st.caption(
+        "Only changes larger than sampling noise are listed (significant at 5%, after a false-discovery "
+        "correction over every segment tested); at least 30 answers on each side."
+    )
+    frame.download(moves, "biggest-movers", "the movers", key="dl-movers")

@@ -1,0 +1,187 @@
+"""Plotly figures for the pages: every axis says its unit, every hover reads as a sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cx import stats
+from dashboard import fmt
+
+GOOD = "#1a9850"
+BAD = "#d73027"
+NEUTRAL = "#7f8c9a"
+NPS_COLOR = "#2b6cb0"
+CSAT_COLOR = "#805ad5"
+TARGET_COLOR = "#dd6b20"
+FONT = dict(family="sans-serif", size=13)
+
+# Heatmap cells with fewer answers than this are left blank (and say why on hover).
+HEATMAP_MIN_N = 10
+
+METRICS = {
+    # metric: (value column, n column, axis title, unit). NPS: ± nps_moe95 (the contract's
+    # margin); CSAT: the Wilson range csat_low..csat_high (exact enough for small samples).
+    "nps": ("nps", "nps_n", "NPS (points, -100 to 100)", ""),
+    "csat": ("csat_pct", "csat_n", "CSAT (% answering 4 or 5)", "%"),
+}
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=40, b=10), font=FONT,
+        hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=1.08, x=0),
+    )
+    return fig
+
+
+def trend(df: pd.DataFrame, grain: str, window: tuple[date, date], targets: dict) -> go.Figure:
+    """NPS (with its margin of error) and CSAT per week or month, their targets, and volumes.
+
+    Three stacked panels on one shared time axis, built in one go (plotly's make_subplots and
+    add_hline/add_vrect cost ~0.3 s per figure: too slow for a filter change)."""
+    unit = "week" if grain == "week" else "month"
+    x = [pd.Timestamp(v) for v in df["bucket_start"]]
+    period = [_bucket_label(r, grain) for r in df.itertuples(index=False)]
+    partial = ["<br><i>partial: only the days inside the selected dates</i>" if p else "" for p in df["is_partial"]]
+    nps = [None if fmt.is_missing(v) else float(v) for v in df["nps"]]
+    moe = [0.0 if fmt.is_missing(v) else float(v) for v in df["nps_moe95"]]
+    upper = [None if v is None else min(v + m, 100.0) for v, m in zip(nps, moe, strict=True)]
+    lower = [None if v is None else max(v - m, -100.0) for v, m in zip(nps, moe, strict=True)]
+    csat = [None if fmt.is_missing(v) else float(v) for v in df["csat_pct"]]
+
+    data = [
+        go.Scatter(x=x + x[::-1], y=upper + lower[::-1], fill="toself", fillcolor="rgba(43,108,176,0.15)",
+                   line=dict(width=0), hoverinfo="skip", name="NPS 95% margin", yaxis="y"),
+        go.Scatter(
+            x=x, y=nps, mode="lines+markers", name="NPS", line=dict(color=NPS_COLOR, width=2), yaxis="y",
+            customdata=list(zip(period, [fmt.number(m, 1) for m in moe], df["nps_n"], partial, strict=True)),
+            hovertemplate="%{customdata[0]}<br>NPS <b>%{y:.1f}</b> ± %{customdata[1]} points"
+                          "<br>%{customdata[2]:,} responses with an NPS%{customdata[3]}<extra></extra>",
+        ),
+        go.Scatter(
+            x=x, y=csat, mode="lines+markers", name="CSAT", line=dict(color=CSAT_COLOR, width=2), yaxis="y2",
+            customdata=list(zip(period, df["csat_n"], partial, strict=True)),
+            hovertemplate="%{customdata[0]}<br>CSAT <b>%{y:.1f}%</b> satisfied"
+                          "<br>%{customdata[1]:,} responses with a CSAT%{customdata[2]}<extra></extra>",
+        ),
+        go.Bar(x=x, y=df["responses"], name="Survey responses", marker_color="#90cdf4", yaxis="y3",
+               customdata=list(zip(period, partial, strict=True)),
+               hovertemplate="%{customdata[0]}<br>%{y:,} survey responses%{customdata[1]}<extra></extra>"),
+        go.Bar(x=x, y=df["tickets"], name="Tickets", marker_color="#cbd5e0", yaxis="y3",
+               customdata=list(zip(period, partial, strict=True)),
+               hovertemplate="%{customdata[0]}<br>%{y:,} tickets created%{customdata[1]}<extra></extra>"),
+    ]
+    shapes, notes = [], []
+    if x and window[0] > x[0].date():
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=window[0], x1=window[1], y0=0, y1=1,
+                           fillcolor="rgba(237,242,247,0.7)", line_width=0, layer="below"))
+    for axis, key, suffix in (("y", "nps", ""), ("y2", "csat_pct", "%")):
+        if targets.get(key) is not None:
+            shapes.append(dict(type="line", xref="paper", yref=axis, x0=0, x1=1, y0=targets[key], y1=targets[key],
+                               line=dict(color=TARGET_COLOR, dash="dash", width=1.5)))
+            notes.append(dict(xref="paper", yref=axis, x=0, y=targets[key], xanchor="left", yanchor="bottom",
+                              text=f"target {fmt.number(targets[key], 0, suffix)}", showarrow=False,
+                              font=dict(color=TARGET_COLOR)))
+    wide = [v for v in nps if v is not None]
+    layout = dict(
+        xaxis=dict(anchor="y3", title=dict(text=f"{unit} starting"), type="date"),
+        yaxis=dict(domain=[0.62, 1.0], title=dict(text="NPS (points)"),
+                   range=[-100, 100] if wide and max(wide) - min(wide) > 120 else None),
+        yaxis2=dict(domain=[0.29, 0.57], title=dict(text="CSAT (% satisfied)"), ticksuffix="%"),
+        yaxis3=dict(domain=[0.0, 0.24], title=dict(text=f"count per {unit}")),
+        shapes=shapes, annotations=notes, barmode="group", hovermode="closest",
+    )
+    return _layout(go.Figure(data=data, layout=layout), 620)
+
+
+def _bucket_label(row, grain: str) -> str:
+    if grain == "week":
+        return f"Week of {row.bucket_start:%d %b %Y}"
+    return f"{row.bucket_start:%B %Y}"
+
+
+def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall: float | None) -> go.Figure:
+    """The metric per segment with its 95% range; colour: significantly higher or lower than
+    the rest of the segments, or not different."""
+    value_col, n_col, title, unit = METRICS[metric]
+    rest_col = "nps_vs_rest" if metric == "nps" else "csat_vs_rest"
+    df = table[table[value_col].notna()].copy()
+    value = df[value_col].astype(float)
+    if metric == "nps":
+        plus = minus = df["nps_moe95"].astype(float).fillna(0)
+        ranges = [f"± {fmt.number(m, 1)} points" for m in df["nps_moe95"]]
+    else:
+        plus = (df["csat_high"].astype(float) - value).clip(lower=0).fillna(0)
+        minus = (value - df["csat_low"].astype(float)).clip(lower=0).fillna(0)
+        ranges = [f"likely {fmt.number(lo, 0)}-{fmt.number(hi, 0)}%" for lo, hi in zip(df["csat_low"], df["csat_high"],
+                                                                                      strict=True)]
+    colors = [GOOD if v == "higher" else BAD if v == "lower" else NEUTRAL for v in df[rest_col]]
+    meaning = {"higher": "significantly higher than the rest", "lower": "significantly lower than the rest",
+               "like the rest": "not different from the rest", "too few to test": "too few answers to test"}
+    fig = go.Figure(go.Bar(
+        x=df["segment"].astype(str), y=value, marker_color=colors,
+        error_y=dict(type="data", symmetric=False, array=list(plus), arrayminus=list(minus), color="#4a5568",
+                     thickness=1.2),
+        customdata=list(zip(ranges, df[n_col], [meaning.get(v, v) for v in df[rest_col]], strict=True)),
+        hovertemplate=f"<b>%{{x}}</b><br>{metric.upper()} %{{y:.1f}}{unit}, %{{customdata[0]}}"
+                      "<br>%{customdata[1]:,} answers<br>%{customdata[2]}<extra></extra>",
+        name=metric.upper(),
+    ))
+    if overall is not None:
+        fig.update_layout(
+            shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=overall, y1=overall,
+                         line=dict(color="#2d3748", dash="dot", width=1.2))],
+            annotations=[dict(xref="paper", x=1, y=overall, xanchor="right", yanchor="bottom", showarrow=False,
+                              text=f"all segments {overall:.1f}{unit}", bgcolor="rgba(255,255,255,0.8)")],
+        )
+    fig.update_yaxes(title_text=title, ticksuffix=unit)
+    fig.update_xaxes(title_text=dimension_label, type="category")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, 380)
+
+
+def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segments: list[str]) -> go.Figure:
+    """Segment x month; cells with fewer than HEATMAP_MIN_N answers are left blank."""
+    value_col, n_col, title, unit = METRICS[metric]
+    months = sorted(df["month"].unique())
+    order = [s for s in segments if s in set(df["segment"])] or sorted(df["segment"].unique())
+    cells = {(r.segment, r.month): r for r in df.itertuples(index=False)}
+    z, text, hover = [], [], []
+    for seg in order:
+        zr, tr, hr = [], [], []
+        for m in months:
+            cell = cells.get((seg, m))
+            n = int(getattr(cell, n_col)) if cell is not None else 0
+            v = getattr(cell, value_col) if cell is not None else None
+            label = f"<b>{seg}</b>, {pd.Timestamp(m):%B %Y}"
+            if n < HEATMAP_MIN_N or fmt.is_missing(v):
+                zr.append(None)
+                tr.append("")
+                hr.append(f"{label}<br>{n} answers: too few to show")
+                continue
+            if metric == "nps":
+                spread = f"± {fmt.number(cell.nps_moe95, 1)} points"
+            else:
+                lo, hi = stats.wilson_interval(int(cell.csat_ok), n)
+                spread = f"likely {lo:.0f}-{hi:.0f}%"
+            zr.append(float(v))
+            tr.append(f"{float(v):.0f}")
+            hr.append(f"{label}<br>{metric.upper()} {float(v):.1f}{unit}, {spread}<br>{n:,} answers")
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[pd.Timestamp(m).strftime("%b %Y") for m in months], y=order, text=text,
+        texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        colorscale="RdYlGn", zmid=0 if metric == "nps" else None,
+        zmin=-100 if metric == "nps" else None, zmax=100 if metric == "nps" else None,
+        colorbar=dict(title=dict(text="NPS (points)" if metric == "nps" else "CSAT %", side="right"),
+                      ticksuffix=unit, thickness=14),
+        xgap=2, ygap=2,
+    ))
+    fig.update_xaxes(title_text="month", type="category")
+    fig.update_yaxes(title_text=dimension_label, type="category", autorange="reversed")
+    return _layout(fig, max(260, 80 + 34 * len(order)))

@@ -1,0 +1,222 @@
+"""The dashboard's thin data layer: which warehouse version to read, and cached query results.
+
+Pages never open the warehouse or hold SQL. They call `run_query("pages/trend", **params)`
+(a .sql file under queries/, run by cx.sql with bound parameters) or `kpis(...)` (the very
+function `python -m cx metrics` prints).
+
+Reading a warehouse that a refresh may replace at any time (see cx/warehouse.py):
+- every script run reads the pointer file to learn the current version (a refresh id);
+- the read-only connection is cached per version file (`cache_resource(max_entries=2)`), and
+  each query opens its own `.cursor()` (a DuckDB connection is not thread-safe);
+- results are cached per version + query name + parameters, so a refresh reaches an open
+  dashboard on its next rerun, without a restart, and invalidates exactly the old results.
+The dashboard opens the warehouse read-only only: it never holds a write lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from cx import metrics, sql, warehouse
+from cx.config import ROOT
+from cx.schema import DIMENSIONS
+
+DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"  # as cx.cli: `python -m cx dashboard`
+RESULT_TTL_S = 6 * 3600
+RESULT_ENTRIES = 1000
+
+
+def warehouse_path() -> Path:
+    """The warehouse this app reads: $CX_WAREHOUSE, else data/warehouse.duckdb."""
+    return Path(os.environ.get("CX_WAREHOUSE") or DEFAULT_WAREHOUSE).expanduser()
+
+
+@dataclass(frozen=True)
+class Source:
+    """The warehouse version this script run reads."""
+
+    target: Path  # the file refreshes publish (FILE)
+    file: Path  # the versioned file to open (FILE.versions/<refresh id>.duckdb)
+    version: str  # the refresh id; a size/mtime fingerprint for a file without a pointer
+
+    @property
+    def log_path(self) -> Path:
+        return self.target.with_name(self.target.name + ".log.jsonl")
+
+
+def current_source() -> Source | None:
+    """Read on every run (a few bytes): None when no warehouse has been built yet."""
+    target = warehouse_path()
+    file = warehouse.current_file(target)
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    refresh_id = warehouse.current_refresh_id(target) if file != target else None
+    return Source(target, file, refresh_id or f"{stat.st_mtime_ns}-{stat.st_size}")
+
+
+class NoWarehouse(RuntimeError):
+    pass
+
+
+def source() -> Source:
+    src = current_source()
+    if src is None:
+        raise NoWarehouse(str(warehouse_path()))
+    return src
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+
+
+@st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
+def _connection(file: str, version: str) -> duckdb.DuckDBPyConnection:
+    # `version` is part of the key only: a new refresh is a new file, hence a new database.
+    return duckdb.connect(file, read_only=True)
+
+
+@st.cache_data(ttl=RESULT_TTL_S, max_entries=RESULT_ENTRIES, show_spinner=False)
+def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
+    t0 = time.perf_counter()
+    cur = _connection(file, version).cursor()
+    try:
+        return sql.frame(cur, name, **params)
+    finally:
+        cur.close()
+        _timing(name, params, t0)
+
+
+@st.cache_data(ttl=RESULT_TTL_S, max_entries=RESULT_ENTRIES, show_spinner=False)
+def _kpis(file: str, version: str, start: date | None, end: date | None, where: dict) -> dict:
+    t0 = time.perf_counter()
+    cur = _connection(file, version).cursor()
+    try:
+        return metrics.kpis(cur, start, end, where)
+    finally:
+        cur.close()
+        _timing("metrics/kpis", {"start": start, "end": end, "where": where}, t0)
+
+
+def _timing(name: str, params: dict, t0: float) -> None:
+    """With CX_DASHBOARD_TIMINGS=1, one line on stderr per query actually run (not cached)."""
+    if os.environ.get("CX_DASHBOARD_TIMINGS"):
+        shown = {k: v for k, v in params.items() if k != "f"}
+        print(f"[cx.dashboard] {time.perf_counter() - t0:7.3f}s {name} {shown}", file=sys.stderr, flush=True)
+
+
+# The values a query's $dim may take: a column name chosen by the user, checked here.
+GROUPABLE = frozenset(DIMENSIONS) | {"high_expectation"}
+
+
+def run_query(name: str, **params) -> pd.DataFrame:
+    """The result of queries/<name>.sql for these parameters, cached per warehouse version.
+
+    The DataFrame is shared between sessions: callers must not modify it in place.
+    """
+    if "dim" in params and params["dim"] not in GROUPABLE:
+        raise ValueError(f"cannot group by {params['dim']!r}: use one of {sorted(GROUPABLE)}")
+    src = source()
+    if params.get("end") is not None and name != "pages/freshness":
+        params = {**params, "end": _window_end(src, params["end"])}
+    return _frame(str(src.file), src.version, name, params)
+
+
+def _window_end(src: Source, end: date) -> date | None:
+    """The last day in the data travels as null, as cx.metrics.window_end does: the same
+    window, and the high-expectation signals are read from the table the refresh computed
+    (queries/macros/signals.sql) instead of being computed again."""
+    last_day = as_date(_frame(str(src.file), src.version, "pages/freshness", {}).iloc[0]["last_day"])
+    return None if end == last_day else end
+
+
+def one_row(name: str, **params) -> dict:
+    df = run_query(name, **params)
+    return {} if df.empty else {k: _py(v) for k, v in df.iloc[0].items()}
+
+
+def kpis(start: date | None, end: date | None, where: dict[str, list[str]] | None = None) -> dict:
+    """cx.metrics.kpis: the numbers `python -m cx metrics` prints for the same filters."""
+    src = source()
+    return _kpis(str(src.file), src.version, start, end, {k: list(v) for k, v in (where or {}).items() if v})
+
+
+def table_exists(name: str) -> bool:
+    return bool(one_row("pages/table_exists", table_name=name).get("present"))
+
+
+def full_csv(name: str, **params) -> bytes:
+    """All rows of a query as CSV, for a download button (run when the button is clicked)."""
+    src = source()
+    if params.get("end") is not None:
+        params = {**params, "end": _window_end(src, params["end"])}
+    cur = _connection(str(src.file), src.version).cursor()
+    try:
+        return sql.frame(cur, name, **params).to_csv(index=False).encode("utf-8")
+    finally:
+        cur.close()
+
+
+def refresh_attempts(src: Source, limit: int = 50) -> list[dict]:
+    """The newest refresh attempts (published or blocked) from FILE.log.jsonl, newest first."""
+    try:
+        lines = src.log_path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in reversed(lines):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            out.append(entry)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def as_float(value) -> float | None:
+    value = _py(value)
+    return None if value is None else float(value)
+
+
+def as_date(value) -> date | None:
+    """A DATE column's value (pandas gives a Timestamp) as a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _py(value):
+    """A pandas scalar as a plain Python value (NaN/NaT/NA -> None)."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

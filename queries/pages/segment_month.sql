@@ -1,0 +1,43 @@
+-- NPS and CSAT per segment of $dim and calendar month over [$start, $end], for the
+-- segments page's heatmap. Segments as in pages/segments ('(not set)' for unknown values).
+with
+
+signals as (
+    select customer_id
+    from he_signals($end)
+    where is_high_expectation and $dim = 'high_expectation'
+),
+
+surveys as (
+    select
+        date_trunc('month', s.submitted_date)::date as month,
+        s.nps,
+        s.csat,
+        case $dim
+            when 'region' then s.region when 'product' then s.product when 'tier' then s.tier
+            when 'language' then s.language when 'channel' then s.channel when 'team' then s.team
+            when 'agent' then s.agent when 'type' then s.type when 'priority' then s.priority
+            when 'platform' then s.platform
+            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
+        end as segment
+    from surveys_in($start, $end, $f) as s
+    left join signals as sig on s.customer_id = sig.customer_id
+),
+
+final as (
+    select
+        coalesce(segment, '(not set)') as segment,
+        month,
+        count(*) as responses,
+        nps_score(nps) as nps,
+        nps_moe95(nps) as nps_moe95,
+        count(nps) as nps_n,
+        csat_pct(csat) as csat_pct,
+        count(csat) as csat_n,
+        count(*) filter (where csat >= 4) as csat_ok
+    from surveys
+    group by all
+)
+
+select * from final
+order by segment, month

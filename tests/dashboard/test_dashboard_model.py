@@ -1,0 +1,150 @@
+"""dashboard.model and dashboard.fmt: tiles, segment table and movers from hand-made inputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import fmt, model
+
+TARGETS = {"nps": 30, "csat_pct": 85, "first_response_hours_median": 4}
+
+
+def tile(tiles, key):
+    return next(t for t in tiles if t.kpi.key == key)
+
+
+def make(now=None, before=None, cn=None, cb=None, targets=TARGETS):
+    return model.tiles(now or {}, before or {}, cn or {}, cb or {}, targets, "previous period")
+
+
+def test_unknown_values_show_a_dash_and_say_why():
+    tiles = make()
+    for t in tiles:
+        assert t.value_text == fmt.DASH
+        assert t.delta_text is None
+        assert t.note.startswith("No ") and "in this window" in t.note
+        assert "nan" not in t.note.lower() and "none" not in t.value_text.lower()
+    assert tile(tiles, "nps").target_text == "Target 30"
+
+
+def test_small_samples_spell_out_the_margin_of_error():
+    t = tile(make(now={"nps": 25.0, "nps_moe95": 28.4}, cn={"nps_n": 12}), "nps")
+    assert t.value_text == "25.0 ± 28.4"
+    assert t.note.startswith("12 responses with an NPS: the margin of error is ±28")
+    assert t.small
+    c = tile(make(now={"csat_pct": 50.0}, cn={"csat_n": 10, "csat_ok": 5}), "csat_pct")
+    # The Wilson range of 5 of 10: 23.7% to 76.3%.
+    assert c.note.startswith("10 responses with a CSAT: the true share is likely between 24% and 76%")
+    all_yes = tile(make(now={"recovery_pct": 100.0}, cn={"recovery_n": 4, "recovered": 4}), "recovery_pct")
+    assert "between 51% and 100%" in all_yes.note  # not "±0": four answers say little
+    one = tile(make(now={"nps": 100.0, "nps_moe95": 0.0}, cn={"nps_n": 1}), "nps")
+    assert one.note.startswith("1 response with an NPS: too few to say how precise this is")
+
+
+def test_change_in_points_colour_and_noise():
+    now = {"nps": 20.0, "nps_moe95": 5.0, "csat_pct": 80.0, "first_response_hours_median": 2.0}
+    before = {"nps": 10.0, "nps_moe95": 5.0, "csat_pct": 79.0, "first_response_hours_median": 3.0}
+    cn = {"nps_n": 500, "csat_n": 400, "csat_ok": 320, "first_response_n": 100}
+    cb = {"nps_n": 500, "csat_n": 400, "csat_ok": 316, "first_response_n": 100}
+    tiles = make(now, before, cn, cb)
+    nps = tile(tiles, "nps")
+    assert nps.delta_text == "+10.0 pts" and nps.delta_color == "normal" and "significant change" in nps.note
+    csat = tile(tiles, "csat_pct")
+    assert csat.delta_text == "+1.0 pts" and csat.delta_color == "off" and "within noise" in csat.note
+    frt = tile(tiles, "first_response_hours_median")
+    assert frt.delta_text == "-1.0 h" and frt.delta_color == "inverse"  # lower is better: shown green
+    assert frt.target_text == "Target 4 h · 2.0 h below" and frt.target_met is True
+    assert nps.target_text == "Target 30 · 10.0 pts below" and nps.target_met is False
+    assert nps.delta_note == "vs previous period"
+
+
+def test_no_comparison_data_is_said_not_zero():
+    t = tile(make(now={"nps": 20.0, "nps_moe95": 5.0}, cn={"nps_n": 500}), "nps")
+    assert t.delta_text is None and "none in the previous period" in t.note
+
+
+def test_fmt_numbers():
+    assert fmt.number(None) == fmt.DASH
+    assert fmt.number(float("nan")) == fmt.DASH
+    assert fmt.number(pd.NA) == fmt.DASH
+    assert fmt.number(-0.04, 1) == "0.0"
+    assert fmt.number(1234.5, 1, " h") == "1,234.5 h"
+    assert fmt.signed(0.04, 1, " pts") == "0.0 pts"
+    assert fmt.signed(-2.25, 1, " pts") == "-2.2 pts" or fmt.signed(-2.25, 1, " pts") == "-2.3 pts"
+    assert fmt.signed(3, 0) == "+3"
+    assert fmt.rtl_text("<b>سلام</b>") == '<div dir="auto" class="cx-text">&lt;b&gt;سلام&lt;/b&gt;</div>'
+    assert fmt.rtl_text(None) == ""
+
+
+def seg_frame(rows):
+    cols = ["segment", "is_total", "responses", "nps", "nps_moe95", "nps_n", "promoters", "detractors",
+            "csat_pct", "csat_n", "csat_ok", "ces_avg", "tickets", "first_response_hours_median",
+            "resolution_hours_median", "promise_kept_pct", "failures", "recovery_pct", "reviews",
+            "review_rating_avg"]
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+
+
+def seg(name, p, d, n, ok, cn, total=False):
+    return {"segment": None if total else name, "is_total": total, "responses": n, "nps": 100 * (p - d) / n,
+            "nps_moe95": 5.0, "nps_n": n, "promoters": p, "detractors": d, "csat_pct": 100 * ok / cn,
+            "csat_n": cn, "csat_ok": ok, "tickets": 0, "failures": 0, "reviews": 0}
+
+
+def test_segment_table_flags_the_segment_that_differs_from_the_rest():
+    now = seg_frame([
+        seg(None, 350, 250, 1000, 600, 1000, total=True),
+        seg("A", 50, 150, 250, 100, 250),  # NPS -40 vs the rest's +33; CSAT 40% vs 67%
+        seg("B", 100, 34, 250, 167, 250),
+        seg("C", 100, 33, 250, 167, 250),
+        seg("D", 100, 33, 250, 166, 250),
+    ])
+    table = model.segment_table(now, seg_frame([]))
+    got = table.set_index("segment")
+    assert got.loc["A", "nps_vs_rest"] == "lower" and got.loc["A", "csat_vs_rest"] == "lower"
+    assert got.loc["B", "nps_vs_rest"] in ("higher", "like the rest")
+    assert "NPS lower than the rest" in got.loc["A", "flags"]
+    assert got["nps_before"].isna().all() and got["nps_change"].isna().all()
+
+
+def test_segment_table_marks_small_segments_untested():
+    now = seg_frame([seg(None, 20, 5, 40, 30, 40, total=True), seg("A", 10, 0, 10, 10, 10),
+                     seg("B", 10, 5, 30, 20, 30)])
+    got = model.segment_table(now, seg_frame([])).set_index("segment")
+    assert got.loc["A", "nps_vs_rest"] == "too few to test" and got.loc["A", "flags"] == ""
+
+
+def test_segment_changes_against_the_past():
+    now = seg_frame([seg(None, 300, 100, 1000, 700, 1000, total=True), seg("A", 300, 100, 1000, 700, 1000)])
+    before = seg_frame([seg(None, 200, 200, 1000, 800, 1000, total=True), seg("A", 200, 200, 1000, 800, 1000)])
+    got = model.segment_table(now, before).set_index("segment")
+    assert got.loc["A", "nps_change"] == pytest.approx(20.0) and bool(got.loc["A", "nps_change_significant"])
+    assert got.loc["A", "csat_change"] == pytest.approx(-10.0)
+    assert "NPS up 20.0 pts" in got.loc["A", "flags"] and "CSAT down 10.0 pts" in got.loc["A", "flags"]
+    changes = model.segment_changes(now, before, "A").set_index("metric")
+    assert changes.loc["NPS", "change"] == "+20.0" and changes.loc["NPS", "direction"] == "better"
+    assert changes.loc["CSAT", "change"] == "-10.0 pts" and changes.loc["CSAT", "direction"] == "worse"
+    assert changes.loc["CES", "now"] == fmt.DASH
+
+
+def test_movers_keep_only_significant_changes_largest_first():
+    def row(dim, segment, period, nps, n, ok, cn):
+        return {"dimension": dim, "segment": segment, "period": period, "nps": nps, "nps_moe95": 100 * 1.96 / n ** 0.5,
+                "nps_n": n, "csat_pct": 100 * ok / cn, "csat_n": cn, "csat_ok": ok}
+    df = pd.DataFrame([
+        row("region", "EU", "current", 10.0, 900, 700, 1000), row("region", "EU", "comparison", 30.0, 900, 700, 1000),
+        row("region", "NA", "current", 31.0, 900, 800, 1000), row("region", "NA", "comparison", 30.0, 900, 810, 1000),
+        row("tier", "gold", "current", 40.0, 20, 15, 20), row("tier", "gold", "comparison", 0.0, 20, 5, 20),
+    ])
+    got = model.movers(df)
+    assert list(zip(got["segment"], got["metric"], strict=True)) == [("EU", "NPS")]
+    assert got.iloc[0]["change"] == pytest.approx(-20.0)
+    assert model.movers(df.iloc[0:0]).empty
+
+
+def test_kpi_table_lists_every_cli_key():
+    from cx.metrics import KPI_KEYS
+
+    table = model.kpi_table({"nps": 10.0}, {"nps": 5.0})
+    assert list(table["metric"]) == list(KPI_KEYS)
+    assert table.set_index("metric").loc["nps", "change"] == 5.0

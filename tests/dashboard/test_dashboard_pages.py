@@ -1,0 +1,295 @@
+"""Every page under AppTest against fixture warehouses: the values shown, the URL filters, the
+empty and tiny cases, uploads and refreshes."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from cx import warehouse
+from dashboard import fmt
+from tests.conftest import build
+from tests.dashboard.conftest import assert_no_nan, cli_metrics, run_app, shown_text
+
+DEFAULT = ("--start", "2026-01-05", "--end", "2026-02-25")  # the last 90 days of the fixture, from its first day
+
+
+def metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+def tile_values(at):
+    return {m.label: m.value for m in at.metric}
+
+
+# ---------------------------------------------------------------- overview
+
+
+def test_overview_tiles_are_the_cli_numbers(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse)
+    cli = cli_metrics(small_warehouse, *DEFAULT)
+    shown = tile_values(at)
+    assert shown["NPS"] == f"{cli['nps']:.1f} ± {cli['nps_moe95']:.1f}" == "11.1 ± 57.2"
+    for kpi in fmt.TILES:
+        assert shown[kpi.label] == fmt.kpi_value(kpi, cli[kpi.key], cli["nps_moe95"]), kpi.key
+    assert shown["CSAT"] == "62.5%" and shown["First response (median)"] == "1.0 h"
+    # The dates shown are the default window: the last 90 days up to the newest data.
+    assert at.date_input(key="dates").value == (fmt_date("2026-01-05"), fmt_date("2026-02-25"))
+    assert_no_nan(at)
+
+
+def fmt_date(text):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def test_overview_explains_tiny_samples_and_missing_comparison(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse)
+    captions = [c.value for c in at.caption]
+    assert any("9 responses with an NPS: the margin of error is ±57" in c for c in captions), captions
+    # The previous 52 days hold no data: no change is shown, and the tile says why.
+    assert metric(at, "NPS").proto.delta == ""
+    assert any("none in the previous period" in c for c in captions)
+    # Targets from config/cx.toml.
+    assert ":red[Target 30 · 18.9 pts below]" in [m.value for m in at.markdown]
+
+
+def test_url_filters_set_the_widgets_and_the_numbers(monkeypatch, small_warehouse):
+    query = {"dates": ["2026-01-10", "2026-02-20"], "region": ["EU", "NA"], "compare": "Same period last year",
+             "grain": "Month"}
+    at = run_app(monkeypatch, small_warehouse, query=query)
+    assert at.date_input(key="dates").value == (fmt_date("2026-01-10"), fmt_date("2026-02-20"))
+    assert at.multiselect(key="region").value == ["EU", "NA"]
+    assert at.radio(key="compare").value == "year"
+    assert at.button_group(key="grain").value == "month"
+    cli = cli_metrics(small_warehouse, "--start", "2026-01-10", "--end", "2026-02-20", "--where", "region=EU",
+                      "--where", "region=NA")
+    for kpi in fmt.TILES:
+        assert metric(at, kpi.label).value == fmt.kpi_value(kpi, cli[kpi.key], cli["nps_moe95"]), kpi.key
+    assert "same period last year" in shown_text(at)
+
+
+def test_every_filter_is_bound_to_the_url(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse)
+    bound = {w.proto.query_param_key for w in [*at.date_input, *at.multiselect, *at.radio, *at.button_group]
+             if w.proto.query_param_key}
+    assert bound >= {"dates", "compare", "region", "product", "tier", "channel", "team", "platform", "grain"}
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
+    bound = {w.proto.query_param_key for w in [*at.selectbox, *at.text_input, *at.button_group]
+             if w.proto.query_param_key}
+    assert bound >= {"dim", "seg", "q", "metric"}
+
+
+def test_filters_survive_a_page_switch(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, query={"region": ["APAC"]})
+    at.switch_page("app_pages/segments.py").run()
+    assert not at.exception
+    assert at.multiselect(key="region").value == ["APAC"]
+    at.switch_page("app_pages/overview.py").run()
+    assert at.multiselect(key="region").value == ["APAC"]
+
+
+def test_empty_window_explains_instead_of_zeros(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, query={"dates": ["2026-01-24", "2026-01-31"]})
+    assert any("No survey responses, tickets or reviews match" in i.value for i in at.info)
+    for kpi in fmt.TILES:
+        assert metric(at, kpi.label).value == fmt.DASH
+    assert "0.0" not in tile_values(at).values()
+    assert_no_nan(at)
+
+
+def test_filter_that_leaves_out_surveys(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, query={"platform": ["Google"]})
+    assert metric(at, "NPS").value == fmt.DASH
+    assert metric(at, "Review rating").value == "3.00 ★"  # V1 2 stars, V4 4 stars
+    assert_no_nan(at)
+
+
+def test_refresh_reaches_an_open_dashboard(monkeypatch, own_warehouse):
+    data_dir, target = own_warehouse
+    at = run_app(monkeypatch, target)
+    assert metric(at, "NPS").value == "11.1 ± 57.2"
+    with (data_dir / "surveys" / "surveys.csv").open("a", encoding="utf-8") as fh:
+        fh.write("S11,C3,2026-02-24 10:00:00,,10,5,7,Great,\n")
+    assert build(data_dir, target).published
+    at.run()
+    assert not at.exception
+    cli = cli_metrics(target, *DEFAULT)
+    assert cli["responses"] == 11
+    assert metric(at, "NPS").value == f"{cli['nps']:.1f} ± {cli['nps_moe95']:.1f}" == "20.0 ± 54.0"
+
+
+def test_freshness_line_warns_of_stale_data_and_a_blocked_refresh(monkeypatch, own_warehouse):
+    data_dir, target = own_warehouse
+    at = run_app(monkeypatch, target)
+    caption = next(c.value for c in at.caption if c.value.startswith("Data as of"))
+    assert "**2026-02-21 10:30 UTC**" in caption and "last refresh" in caption
+    assert any("The data is stale" in w.value for w in at.warning)  # February data, read months later
+    (data_dir / "tickets" / "broken.csv").write_text("ticket_id,created_at\nX,2026-01-01\n", encoding="utf-8")
+    assert not build(data_dir, target).published
+    at.run()
+    blocked = [w.value for w in at.warning if "was blocked" in w.value]
+    assert blocked and "customer_id" in blocked[0]
+    assert metric(at, "NPS").value == "11.1 ± 57.2"  # still the last good warehouse
+
+
+def test_missing_warehouse_says_how_to_build_one(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, tmp_path / "nowhere.duckdb")
+    assert "There is no warehouse" in at.error[0].value
+    assert "python -m cx refresh --data data/sample" in shown_text(at)
+    at = run_app(monkeypatch, tmp_path / "nowhere.duckdb", page="data")
+    assert any(b.label.startswith("Refresh the warehouse") for b in at.button)
+
+
+# ---------------------------------------------------------------- segments
+
+
+def test_segments_table_is_cx_metrics_per_segment(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments")
+    table = at.dataframe[0].value.set_index("segment")
+    assert list(table.index) == ["EU", "APAC", "NA", "(not set)"]
+    for region in ("EU", "NA", "APAC"):
+        cli = cli_metrics(small_warehouse, *DEFAULT, "--where", f"region={region}")
+        assert table.loc[region, "nps"] == pytest.approx(cli["nps"])
+        assert table.loc[region, "csat_pct"] == pytest.approx(cli["csat_pct"])
+        assert table.loc[region, "tickets"] == cli["tickets"]
+    assert table.loc["EU", "nps_vs_rest"] == "too few"  # 3 answers: not tested
+    assert_no_nan(at)
+
+
+def test_segments_drill_down_shows_comments_right_to_left(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
+    assert at.selectbox(key="seg").value == "EU"
+    assert any(h.value == "Region: EU" for h in at.subheader)
+    cards = "".join(m.value for m in at.markdown if "cx-card" in m.value)
+    assert '<div dir="auto" class="cx-text">سرویس بسیار کند بود' in cards
+    assert "4 survey responses with a comment." in [c.value for c in at.caption]
+    changes = at.dataframe[1].value.set_index("metric")
+    assert changes.loc["NPS", "now"] == "-33.3" and changes.loc["NPS", "comparison"] == fmt.DASH
+
+
+def test_segments_search(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU", "q": "سرویس"})
+    assert "1 survey response with a comment matching “سرویس”." in [c.value for c in at.caption]
+
+
+def test_segments_tickets_tab_and_customer_history(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU", "view": "Tickets"})
+    tickets = next(d.value for d in at.dataframe if "ticket_id" in d.value.columns)
+    assert sorted(tickets["ticket_id"]) == ["T1", "T2", "T3", "T4", "T6"]
+    at = run_app(monkeypatch, small_warehouse, page="segments",
+                 query={"seg": "EU", "view": "Customer", "customer": "C1"})
+    assert metric(at, "Tickets").value == "3" and metric(at, "High-expectation").value == "yes"
+    history = next(d.value for d in at.dataframe if "kind" in d.value.columns)
+    assert list(history["id"]) == ["V3", "T6", "S2", "T2", "S1", "T1"]
+    at = run_app(monkeypatch, small_warehouse, page="segments",
+                 query={"seg": "EU", "view": "Customer", "customer": "nobody"})
+    assert any("No customer with the id “nobody”" in i.value for i in at.info)
+
+
+def test_segments_by_high_expectation_and_platform(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"dim": "High-expectation customer"})
+    assert at.selectbox(key="dim").value == "high_expectation"
+    # (not set): the anonymous review V2.
+    assert set(at.dataframe[0].value["segment"]) == {"yes", "no", "(not set)"}
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"dim": "Review platform"})
+    table = at.dataframe[0].value.set_index("segment")
+    assert table.loc["Google", "reviews"] == 2 and table.loc["Google", "review_rating_avg"] == 3.0
+    assert table.loc["Google", "nps"] != table.loc["Google", "nps"]  # no NPS: NaN in the data, "—" on screen
+    assert_no_nan(at)
+
+
+def test_segments_empty_window(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"dates": ["2026-01-24", "2026-01-31"]})
+    assert any("there are no region segments to compare" in i.value for i in at.info)
+    assert_no_nan(at)
+
+
+def test_segments_flags_significant_differences(monkeypatch, sample_warehouse):
+    at = run_app(monkeypatch, sample_warehouse, page="segments",
+                 query={"dim": "High-expectation customer", "dates": ["2025-11-01", "2026-10-31"]})
+    table = at.dataframe[0].value.set_index("segment")
+    # High-expectation customers are planted ~1.6 CSAT points lower: a difference no noise explains.
+    assert table.loc["yes", "csat_vs_rest"] == "▼ lower" and table.loc["no", "csat_vs_rest"] == "▲ higher"
+    assert "CSAT lower than the rest" in table.loc["yes", "flags"]
+
+
+# ---------------------------------------------------------------- data
+
+
+def test_data_page_lists_refreshes_and_says_when_checks_are_missing(monkeypatch, own_warehouse):
+    _, target = own_warehouse
+    with duckdb.connect(str(target)) as con:
+        con.execute("drop table if exists validation_results")
+    at = run_app(monkeypatch, target, page="data")
+    history = next(d.value for d in at.dataframe if "rows_read" in d.value.columns)
+    assert len(history) == 1 and history.iloc[0]["rows_read"] == 27
+    assert any("Checks are not available" in i.value for i in at.info)
+    assert any("No row was rejected" in s.value for s in at.success)
+    attempts = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    assert list(attempts["outcome"]) == ["published"]
+
+
+def test_data_page_shows_the_validation_report(monkeypatch, own_warehouse):
+    _, target = own_warehouse
+    with duckdb.connect(str(target)) as con:
+        con.execute("drop table if exists validation_results")
+        con.execute("""create table validation_results as select * from (values
+            ('r1', 'surveys', 'expect_column_values_to_be_between', 'nps lies between 0 and 10', 'nps', 'range',
+             'reject', true, 10, 0, 0.0, null, null, null, null, 'ok'),
+            ('r1', 'tickets', 'expect_column_values_to_be_unique', 'ticket_id is unique', 'ticket_id', 'unique',
+             'block', false, 7, 2, 28.6, null, '["T9", "T9"]', null, null, '2 duplicates')
+        ) as t(refresh_id, source, expectation, title, "column", rule, severity, success, "rows", unexpected_count,
+               unexpected_pct, observed, examples, kwargs, error, message)""")
+    at = run_app(monkeypatch, target, page="data")
+    assert "1 of 2 expectations passed, 1 failed. Failed: 1 block." in [e.value for e in at.error]
+    report = next(d.value for d in at.dataframe if "expectation" in d.value.columns)
+    assert list(report["verdict"]) == ["✗ fail", "✓ pass"]
+    assert report.iloc[0]["examples"] == "T9, T9" and report.iloc[0]["severity"] == "block"
+
+
+def test_data_page_lists_rejected_rows(monkeypatch, tmp_path, data_copy):
+    with (data_copy / "surveys" / "surveys.csv").open("a", encoding="utf-8") as fh:
+        fh.write("S11,C1,2026-02-01 10:00:00,,11,,,,\n")
+    target = tmp_path / "wh.duckdb"
+    assert build(data_copy, target).published
+    at = run_app(monkeypatch, target, page="data")
+    rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert rejected.iloc[0][["source", "file", "line", "column"]].tolist() == ["surveys", "surveys/surveys.csv", 12,
+                                                                             "nps"]
+    assert "**1 row** was rejected and left out of every metric. By rule:" in shown_text(at)
+
+
+def test_upload_and_refresh_from_the_data_page(monkeypatch, own_warehouse):
+    data_dir, target = own_warehouse
+    monkeypatch.delenv("CX_UPLOAD_DIR", raising=False)
+    at = run_app(monkeypatch, target, page="data")
+    extra = b"response_id,customer_id,submitted_at,nps,csat\nS11,C3,2026-02-24 10:00:00,10,5\n"
+    at.file_uploader[0].upload("../new surveys.csv", extra, "text/csv")
+    form_source = next(s for s in at.selectbox if s.label == "Source")
+    form_source.set_value("surveys")
+    next(b for b in at.button if b.label == "Save to the working folder").click().run()
+    assert not at.exception
+    assert any("new surveys.csv (as new_surveys.csv) saved in surveys/" in s.value for s in at.success)
+    uploads_dir = target.parent / "uploads"
+    assert (uploads_dir / "surveys" / "new_surveys.csv").read_bytes() == extra
+    assert (uploads_dir / "tickets" / "tickets-2026-02.csv").exists()  # started from the last data folder
+    assert not (data_dir / "surveys" / "new_surveys.csv").exists()  # ... which stays as it was
+    before = warehouse.current_refresh_id(target)
+    next(b for b in at.button if b.label.startswith("Refresh the warehouse")).click().run(timeout=180)
+    assert not at.exception
+    assert any(s.value.startswith("Refresh published") for s in at.success), [s.value for s in at.success]
+    assert warehouse.current_refresh_id(target) != before
+    assert cli_metrics(target, *DEFAULT)["responses"] == 11
+    attempts = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    assert len(attempts) == 2 and str(uploads_dir) in attempts.iloc[0]["data_dir"]
+
+
+def test_upload_rejects_a_bad_file(monkeypatch, own_warehouse):
+    _, target = own_warehouse
+    monkeypatch.delenv("CX_UPLOAD_DIR", raising=False)
+    at = run_app(monkeypatch, target, page="data")
+    at.file_uploader[0].upload("tickets.parquet", b"not parquet at all", "application/octet-stream")
+    next(b for b in at.button if b.label == "Save to the working folder").click().run()
+    assert any("not a Parquet file" in e.value for e in at.error)

@@ -1,0 +1,163 @@
+"""End to end: the real server on a free port, every page in headless Chromium.
+
+Fails on any exception a page shows, on "nan"/"None" in the text, and when a link does not
+reproduce the view. Screenshots go to tests/screenshots/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "tests" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(sample_warehouse):
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    port = _free_port()
+    env = dict(os.environ, CX_WAREHOUSE=str(sample_warehouse), PYTHONUNBUFFERED="1")
+    log = (sample_warehouse.parent / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                pytest.fail(f"the server did not start: {(sample_warehouse.parent / 'streamlit.log').read_text()}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, title: str):
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(url)
+    settle(page, title)
+    return page
+
+
+def settle(page, title: str) -> None:
+    """Wait until the page shows its title and Streamlit has finished running the script."""
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)", arg=title, timeout=60000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    page.wait_for_timeout(800)  # charts draw after the script ends
+
+
+def check(page, name: str) -> str:
+    """Screenshot the whole page, then fail on an exception or nan/None in its text."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(max(height + 40, 900), 8000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": width, "height": 1100})
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    bad = re.findall(r"\b(nan|NaN|None|NaT|undefined)\b", text)
+    assert not bad, f"{bad} shown on {name}"
+    return text
+
+
+def test_overview(browser, server):
+    page = open_page(browser, server + "/", "Overview")
+    page.wait_for_selector('[data-testid="stMetric"]')
+    text = check(page, "overview")
+    nps = page.locator('[data-testid="stMetric"]').first.inner_text()
+    assert nps.startswith("NPS") and re.search(r"-?\d+\.\d ± \d+\.\d", nps), nps
+    assert "Biggest movers" in text and "Trend" in text
+    assert page.locator(".js-plotly-plot").count() >= 1
+    page.close()
+
+
+def test_segments_with_drill_down(browser, server):
+    page = open_page(browser, server + "/segments?dim=Tier&seg=premium", "Segments")
+    text = check(page, "segments")
+    assert "Tier: premium" in text and "What changed" in text
+    assert page.locator('[dir="auto"]').count() > 0  # comments read in their own direction
+    page.close()
+    page = open_page(browser, server + "/segments?dim=Region&seg=IR&view=Reviews", "Segments")
+    page.wait_for_selector(".cx-text")
+    check(page, "segments-reviews")
+    # Persian reviews read right-to-left, aligned right; English ones stay left-to-right.
+    directions = page.eval_on_selector_all(".cx-text", "els => els.map(e => getComputedStyle(e).direction)")
+    assert "rtl" in directions, directions
+    page.close()
+
+
+def test_data(browser, server):
+    page = open_page(browser, server + "/data", "Data")
+    text = check(page, "data")
+    assert "Refresh attempts" in text and "Upload exports and refresh" in text
+    page.close()
+
+
+def test_a_link_reproduces_the_view(browser, server):
+    page = open_page(browser, server + "/?region=EU", "Overview")
+    page.get_by_text("Last 30 days", exact=True).click()
+    page.wait_for_function("() => location.search.includes('dates=')", timeout=30000)
+    settle(page, "Overview")
+    url = page.url
+    shown = page.locator('[data-testid="stMetric"]').first.inner_text()
+    # The filters travel to the next page with the built-in navigation ...
+    page.get_by_role("link", name="Segments").click()
+    settle(page, "Segments")
+    assert "region=EU" in page.url and "dates=" in page.url, page.url
+    page.close()
+    # ... and the link alone, opened elsewhere, shows the same numbers.
+    other = open_page(browser, url, "Overview")
+    assert other.locator('[data-testid="stMetric"]').first.inner_text() == shown
+    assert "EU" in other.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    check(other, "overview-from-link")
+    other.close()
