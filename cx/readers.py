@@ -8,6 +8,7 @@ rather than a failed load.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -147,33 +148,48 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
         for line, col, kind, raw, msg in rejects
     ]
     con.execute(f"drop table {table}_rej; drop table {table}_rejscan")
-    # Line numbers: row k is on line k + 2 unless values hold line breaks or lines were
-    # malformed; only then pay for counting them.
+    # Line numbers. DuckDB counts records (a quoted value may span lines) and reports the
+    # malformed ones by record number; a person looks for physical lines. Row k (0-based)
+    # is record k + 2 plus the malformed records before it, and its line adds the line
+    # breaks inside the rows before it. The common case, neither, is a plain view.
     cols = [d[0] for d in con.execute(f"select * from {table}_read limit 0").description]
     n_rows = con.execute(f"select count(*) from {table}_read").fetchone()[0]
     if _physical_lines(path) <= n_rows + 1 and not f.malformed:
-        con.execute(f"create temp table {table} as select *, rowid + 2 as _line from {table}_read")
-    else:
-        breaks = " + ".join(
-            f"coalesce(length(\"{_q(c)}\") - length(replace(\"{_q(c)}\", chr(10), '')), 0)" for c in cols
-        ) or "0"
-        con.execute(f"create temp table {table}_bad as select unnest($lines::bigint[]) as line",
-                    {"lines": [m["line"] for m in f.malformed]})
-        con.execute(
-            f"""create temp table {table} as
-            with numbered as (
-                select *, rowid as _k,
-                       2 + rowid + coalesce(sum({breaks}) over (order by rowid rows between
-                           unbounded preceding and 1 preceding), 0) as _tentative
-                from {table}_read
-            ),
-            bad as (select line - (row_number() over (order by line) - 1) as adjusted from {table}_bad)
-            select * exclude (_k, _tentative),
-                   _tentative + (select count(*) from bad where bad.adjusted <= _tentative) as _line
-            from numbered order by _k"""
-        )
-        con.execute(f"drop table {table}_bad")
-    con.execute(f"drop table {table}_read")
+        # A view, not a copy: at 10M rows a copy of every column costs seconds.
+        con.execute(f"create temp view {table} as select *, rowid + 2 as _line from {table}_read")
+        return
+    has_break = " or ".join(f"contains(\"{_q(c)}\", chr(10))" for c in cols) or "false"
+    breaks = " + ".join(
+        f"coalesce(length(\"{_q(c)}\") - length(replace(\"{_q(c)}\", chr(10), '')), 0)" for c in cols
+    ) or "0"
+    # Only rows holding a line break, with the running total of breaks up to and including them.
+    con.execute(
+        f"create temp table {table}_breaks as select k, sum(n) over (order by k) as breaks_through "
+        f"from (select rowid as k, {breaks} as n from {table}_read where {has_break})"
+    )
+    # Malformed record R_j (j-th, 1-based) sits after R_j - 2 - (j - 1) good rows.
+    records = [m["line"] for m in f.malformed]
+    good_before = [r - 2 - j for j, r in enumerate(records)]
+    con.execute(
+        f"create temp table {table}_bad as select g as good_before, max(j) as bad_through "
+        "from (select unnest($g::bigint[]) as g, unnest($j::bigint[]) as j) group by g",
+        {"g": good_before, "j": list(range(1, len(records) + 1))},
+    )
+    con.execute(
+        f"""create temp view {table} as
+        with rows as (select *, rowid as _k from {table}_read)
+        select r.* exclude (_k),
+               2 + r._k + coalesce(d.bad_through, 0) + coalesce(b.breaks_through, 0) as _line
+        from rows as r
+        asof left join {table}_breaks as b on r._k > b.k
+        asof left join {table}_bad as d on r._k >= d.good_before"""
+    )
+    # The malformed records' own lines: their record number plus the breaks before them.
+    cumulative = con.execute(f"select k, breaks_through from {table}_breaks order by k").fetchall()
+    keys = [k for k, _ in cumulative]
+    for m, before in zip(f.malformed, good_before, strict=True):
+        i = bisect.bisect_left(keys, before)  # rows with k < before
+        m["line"] += cumulative[i - 1][1] if i else 0
 
 
 def _read_csv(con, path: Path, delim: str, table: str) -> list[tuple]:
@@ -402,8 +418,7 @@ def _load_json(con, f: InputFile, table: str) -> None:
         {"p": str(f.path), "c": columns},
     )
     # A JSON lines file: line k holds row k. A JSON array: the k-th element.
-    con.execute(f"create temp table {table} as select *, rowid + 1 as _line from {table}_read")
-    con.execute(f"drop table {table}_read")
+    con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
 
 
 # --- Excel -----------------------------------------------------------------------------

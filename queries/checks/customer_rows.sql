@@ -33,12 +33,23 @@ cleaned as (
     from source
 ),
 
+-- IDs that occur more than once in a file, with their first line. An aggregate and a
+-- join, not a window: a window would carry every column through its sort.
+repeated as (
+    select _file_no, customer_id, min(_line) as first_line
+    from cleaned
+    where customer_id is not null
+    group by _file_no, customer_id
+    having count(*) > 1
+),
+
 typed as (
     select
-        *,
+        cleaned.*,
         to_ts(signup_at) as _v_signup_at,
-        min(_line) over (partition by _file_no, customer_id) as _first_line
+        coalesce(repeated.first_line, cleaned._line) as _first_line
     from cleaned
+    left join repeated on cleaned._file_no = repeated._file_no and cleaned.customer_id = repeated.customer_id
 ),
 
 checked as (

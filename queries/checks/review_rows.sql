@@ -38,15 +38,26 @@ cleaned as (
     from source
 ),
 
+-- IDs that occur more than once in a file, with their first line. An aggregate and a
+-- join, not a window: a window would carry every column through its sort.
+repeated as (
+    select _file_no, review_id, min(_line) as first_line
+    from cleaned
+    where review_id is not null
+    group by _file_no, review_id
+    having count(*) > 1
+),
+
 typed as (
     select
-        *,
+        cleaned.*,
         to_ts(posted_at) as _v_posted_at,
         to_int(rating) as _v_rating,
         to_int(helpful_votes) as _v_helpful_votes,
         to_ts(replied_at) as _v_replied_at,
-        min(_line) over (partition by _file_no, review_id) as _first_line
+        coalesce(repeated.first_line, cleaned._line) as _first_line
     from cleaned
+    left join repeated on cleaned._file_no = repeated._file_no and cleaned.review_id = repeated.review_id
 ),
 
 checked as (

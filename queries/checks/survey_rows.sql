@@ -38,15 +38,26 @@ cleaned as (
     from source
 ),
 
+-- IDs that occur more than once in a file, with their first line. An aggregate and a
+-- join, not a window: a window would carry every column through its sort.
+repeated as (
+    select _file_no, response_id, min(_line) as first_line
+    from cleaned
+    where response_id is not null
+    group by _file_no, response_id
+    having count(*) > 1
+),
+
 typed as (
     select
-        *,
+        cleaned.*,
         to_ts(submitted_at) as _v_submitted_at,
         to_int(nps) as _v_nps,
         to_int(csat) as _v_csat,
         to_int(ces) as _v_ces,
-        min(_line) over (partition by _file_no, response_id) as _first_line
+        coalesce(repeated.first_line, cleaned._line) as _first_line
     from cleaned
+    left join repeated on cleaned._file_no = repeated._file_no and cleaned.response_id = repeated.response_id
 ),
 
 checked as (

@@ -45,9 +45,19 @@ cleaned as (
     from source
 ),
 
+-- IDs that occur more than once in a file, with their first line. An aggregate and a
+-- join, not a window: a window would carry every column through its sort.
+repeated as (
+    select _file_no, ticket_id, min(_line) as first_line
+    from cleaned
+    where ticket_id is not null
+    group by _file_no, ticket_id
+    having count(*) > 1
+),
+
 typed as (
     select
-        *,
+        cleaned.*,
         to_ts(created_at) as _v_created_at,
         to_ts(first_response_at) as _v_first_response_at,
         to_ts(resolved_at) as _v_resolved_at,
@@ -57,8 +67,9 @@ typed as (
         to_bool(proactive) as _v_proactive,
         to_bool(apologized) as _v_apologized,
         to_num(compensation) as _v_compensation,
-        min(_line) over (partition by _file_no, ticket_id) as _first_line
+        coalesce(repeated.first_line, cleaned._line) as _first_line
     from cleaned
+    left join repeated on cleaned._file_no = repeated._file_no and cleaned.ticket_id = repeated.ticket_id
 ),
 
 checked as (
