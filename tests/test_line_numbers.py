@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-
 from conftest import SMALL, build
+
 from cx.config import Settings
 
 
