@@ -103,6 +103,8 @@ def refresh(
             for name in LATE_MODELS:
                 con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
             sql.execute_script(con, "macros/signals")
+            con.execute("drop table temp.stg_tickets")
+            sql.execute_script(con, "staging/stg_tickets_view")
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
@@ -299,11 +301,22 @@ def _too_many_rejected(con, source: str, s: SourceSummary, settings: Settings) -
 def _build_staging(con, settings: Settings, sources) -> None:
     for source in ("customers", "tickets", "surveys", "reviews"):
         name = f"staging/stg_{source}"
-        con.execute(f"create table stg_{source} as " + sql.sql_text(name), sql.bind(name, {"tz": settings.timezone}))
+        # Tickets are published once, inside ticket_facts (see staging/stg_tickets_view).
+        kind = "temp table" if source == "tickets" else "table"
+        con.execute(f"create {kind} stg_{source} as " + sql.sql_text(name), sql.bind(name, {"tz": settings.timezone}))
         published = con.execute(f"select count(*) from stg_{source}").fetchone()[0]
         good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
         sources[source].published = published
         sources[source].updated = good - published
+    _free_inputs(con)
+
+
+def _free_inputs(con) -> None:
+    """Drop the raw and checked rows (staged now) so the model stage has the memory."""
+    for kind, name in sql.run(con, "refresh/work_objects").fetchall():
+        if name.startswith(("src_", "raw_", "checked_")):
+            con.execute(f'drop {kind} if exists temp."{name}" cascade')
+    con.execute("detach database if exists work")
 
 
 def _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of) -> None:
