@@ -317,7 +317,8 @@ def compensation_reading(procs: list[Process], min_n: int = MIN_N) -> str:
                 f"against {_pct(best.not_compensated.pct)} without ({_signed(lift.diff)} pts).")
     if lift.verdict == TOO_FEW:
         small = min(best.compensated.n, best.not_compensated.n)
-        text += (f" With as few as {small} failures with an outcome in a group (under {min_n}), read this as a "
+        noun = "failure" if small == 1 else "failures"
+        text += (f" With as few as {small} {noun} with an outcome in a group (under {min_n}), read this as a "
                  "hint, not a finding.")
     elif lift.verdict == WITHIN:
         text += " The difference is within sampling noise."

@@ -223,7 +223,8 @@ AT_RISK_COLUMNS = {
     "latest_nps": col.NumberColumn("Latest NPS", format="%d"),
     "open_failures": col.NumberColumn("Open failures", format="%d"),
     "oldest_open_days": col.NumberColumn("Oldest open", format="%.0f days"),
-    "negative_reviews": col.NumberColumn("Negative reviews", format="%d", help="In the last days of the window."),
+    "negative_reviews": col.NumberColumn("Negative reviews", format="%d",
+                                         help="Of 2 stars or less, in the last 30 days of the window."),
 }
 
 PLATFORM_COLUMNS = {

@@ -221,7 +221,7 @@ def compensation(procs: list[readings.Process]) -> go.Figure:
         values = [s.pct for s in shares]
         plus, minus, words = _ranges(values, [s.n for s in shares])
         fig.add_trace(go.Bar(
-            x=labels, y=[0 if v is None else v for v in values], name=name, marker_color=color,
+            x=labels, y=values, name=name, marker_color=color,  # no bar where a group has no outcome
             error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#2d3748", thickness=1.2),
             customdata=list(zip([fmt.number(v, 1, "%") for v in values], [w or "no answers" for w in words],
                                 [s.n for s in shares], strict=True)),

@@ -96,8 +96,9 @@ else:
          " — ".join(t for t in (r.title, r.body) if isinstance(t, str)) or "(no text)")
         for r in latest.itertuples(index=False)
     ]
-    st.caption(f"The newest {len(latest):,} reviews of 2 stars or less, newest first. Text reads in its own direction "
-               "(Persian right to left).")
+    which = (f"The newest {len(latest):,} reviews of 2 stars or less" if len(latest) >= LATEST
+             else f"The {len(latest):,} review{'s' if len(latest) != 1 else ''} of 2 stars or less of these dates")
+    st.caption(f"{which}, newest first. Text reads in its own direction (Persian right to left).")
     views.comment_cards(cards)
     frame.table(latest, column_config=analyses.NEGATIVE_COLUMNS)
     st.download_button(

@@ -153,6 +153,8 @@ def test_combinations_as_processes():
                            "apology*: 37.5% against 28.6% without (+8.9 pts).")
     assert "With as few as 8 failures with an outcome in a group (under 30), read this as a hint" in text
     assert readings.compensation_reading(procs[1:2]).startswith("Too few failures")
+    one = [readings.Process(readings.SPEEDS[0], "apologized", Share(100.0, 1), Share(66.666667, 3))]
+    assert "With as few as 1 failure with an outcome in a group" in readings.compensation_reading(one)
 
 
 # ---------------------------------------------------------------- promises and proactive contact
