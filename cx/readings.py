@@ -290,7 +290,8 @@ def processes(rows: Iterable[Mapping]) -> list[Process]:
     with its recovery rate with and without compensation."""
     cells: dict[tuple[str, str, str], Share] = {}
     for r in rows:
-        parts = split_combination(str(r.get("band")))
+        named = (r.get("speed_band"), r.get("apology_band"), r.get("compensation_band"))
+        parts = named if all(isinstance(x, str) for x in named) else split_combination(str(r.get("band")))
         if parts is not None:
             cells[parts] = Share(_num(r.get("recovery_pct")), int(_num(r.get("with_outcome")) or 0))
     empty = Share(None, 0)

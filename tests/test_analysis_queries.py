@@ -163,3 +163,25 @@ def test_negative_reviews_latest_first(con):
     rows = q(con, "negative_reviews")
     assert [(r["review_id"], r["reply_hours"]) for r in rows] == [("V3", 24.0), ("V1", 6.0)]
     assert rows[1]["body"] == "پشتیبانی ضعیف"
+
+
+def test_combination_rows_name_their_bands(con):
+    combo = [r for r in q(con, "recovery_drivers") if r["driver"] == "combination"][0]
+    assert (combo["speed_band"], combo["apology_band"], combo["compensation_band"]) == (
+        "fast (under 4 h)", "apologized", "compensated"
+    )
+
+
+def test_promise_kept_to_the_minute_is_in_a_kept_bin(tmp_path, data_copy):
+    from conftest import build
+
+    with (data_copy / "tickets" / "tickets-2026-02.csv").open("a", encoding="utf-8") as fh:
+        fh.write("T9,C4,2026-02-11T09:00:00Z,2026-02-11T10:00:00Z,2026-02-12T09:00:00Z,question,,,,,,"
+                 "2026-02-12T09:00:00Z,,,,,solved\n")
+    target = tmp_path / "w.duckdb"
+    assert build(data_copy, target).published
+    with duckdb.connect(str(target), read_only=True) as c:
+        rows = q(c, "promise_delta_histogram")
+    assert [(r["bin_start"], r["tickets"], r["kept"]) for r in rows] == [
+        (-24.0, 1, True), (-12.0, 1, True), (0.0, 1, False)
+    ]

@@ -8,9 +8,13 @@ tickets as (
     where promise_delta_hours is not null
 ),
 
+-- Resolved exactly at the promised time is kept: it goes in the last bin before zero.
 binned as (
     select
-        floor(least(greatest(delta, -$clip_hours), $clip_hours - 0.001) / $bin_hours) * $bin_hours as bin_start
+        case
+            when delta = 0 then -$bin_hours
+            else floor(least(greatest(delta, -$clip_hours), $clip_hours - 0.001) / $bin_hours) * $bin_hours
+        end as bin_start
     from tickets
 ),
 

@@ -41,6 +41,9 @@ final as (
     select
         driver,
         band,
+        any_value(speed_band) filter (where driver = 'combination') as speed_band,
+        any_value(apology_band) filter (where driver = 'combination') as apology_band,
+        any_value(compensation_band) filter (where driver = 'combination') as compensation_band,
         count(*) as failures,
         count(outcome) as with_outcome,
         pct_true(case outcome when 'recovered' then true when 'not_recovered' then false end) as recovery_pct,
