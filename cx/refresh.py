@@ -84,6 +84,9 @@ def refresh(
                 sources[source].files = len(files[source])
                 sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
             note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items()))
+        # Row order mattered while files were read (it numbers their lines); from here on it
+        # does not, and keeping it costs memory in every operator.
+        con.execute("set preserve_insertion_order = false")
         with _stage(say, 2, "check") as note:
             report, suite_seconds = _check(con, settings, files, sources, refresh_id)
             note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items())
@@ -258,6 +261,7 @@ def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
         params["earliest"], params["latest"], now, refresh_id,
     )
     suite_seconds = time.perf_counter() - t0
+    _free_inputs(con, ("src_", "raw_"))  # everything from here on reads the checked rows
     for source, s in sources.items():
         if s.rows and 100.0 * s.rejected / s.rows > settings.max_rejected_pct:
             raise _blocked(_too_many_rejected(con, source, s, settings), report)
@@ -308,15 +312,16 @@ def _build_staging(con, settings: Settings, sources) -> None:
         good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
         sources[source].published = published
         sources[source].updated = good - published
-    _free_inputs(con)
-
-
-def _free_inputs(con) -> None:
-    """Drop the raw and checked rows (staged now) so the model stage has the memory."""
-    for kind, name in sql.run(con, "refresh/work_objects").fetchall():
-        if name.startswith(("src_", "raw_", "checked_")):
-            con.execute(f'drop {kind} if exists temp."{name}" cascade')
+    _free_inputs(con, ("checked_",))
     con.execute("detach database if exists work")
+
+
+def _free_inputs(con, prefixes: tuple[str, ...]) -> None:
+    """Drop temporary tables and views no later stage reads, so the next stages have the
+    memory (at 10M tickets the raw text alone is gigabytes)."""
+    for kind, name in sql.run(con, "refresh/work_objects").fetchall():
+        if name.startswith(prefixes):
+            con.execute(f'drop {kind} if exists temp."{name}" cascade')
 
 
 def _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of) -> None:
