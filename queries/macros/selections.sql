@@ -41,3 +41,15 @@ create or replace macro failures_in(start_day, end_day, f) as table
     from failure_recoveries as r, window_days(start_day, end_day) as w
     where r.created_date between w.start_day and w.end_day
         and in_segment(f, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform);
+
+-- The value of dimension dim (checked by the caller against cx.schema.DIMENSIONS, or
+-- 'high_expectation', whose yes/no the caller computes as he_value) for one row.
+create or replace macro segment_of(dim, region, product, tier, language, channel, team, agent, type, priority, platform, he_value) as (
+    case dim
+        when 'region' then region when 'product' then product when 'tier' then tier
+        when 'language' then language when 'channel' then channel when 'team' then team
+        when 'agent' then agent when 'type' then type when 'priority' then priority
+        when 'platform' then platform
+        when 'high_expectation' then he_value
+    end
+);

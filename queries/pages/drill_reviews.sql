@@ -12,14 +12,10 @@ signals as (
 reviews as (
     select
         r.*,
-        coalesce(case $dim
-            when 'region' then r.region when 'product' then r.product when 'tier' then r.tier
-            when 'language' then r.language when 'channel' then r.channel when 'team' then r.team
-            when 'agent' then r.agent when 'type' then r.type when 'priority' then r.priority
-            when 'platform' then r.platform
-            when 'high_expectation' then
-                case when r.customer_id is null then null when sig.customer_id is null then 'no' else 'yes' end
-        end, '(not set)') as segment
+        coalesce(segment_of(
+            $dim, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform,
+            case when r.customer_id is null then null when sig.customer_id is null then 'no' else 'yes' end
+        ), '(not set)') as segment
     from reviews_in($start, $end, $f) as r
     left join signals as sig on r.customer_id = sig.customer_id
 ),

@@ -13,13 +13,10 @@ signals as (
 tickets as (
     select
         t.*,
-        coalesce(case $dim
-            when 'region' then t.region when 'product' then t.product when 'tier' then t.tier
-            when 'language' then t.language when 'channel' then t.channel when 'team' then t.team
-            when 'agent' then t.agent when 'type' then t.type when 'priority' then t.priority
-            when 'platform' then t.platform
-            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
-        end, '(not set)') as segment
+        coalesce(segment_of(
+            $dim, t.region, t.product, t.tier, t.language, t.channel, t.team, t.agent, t.type, t.priority, t.platform,
+            case when sig.customer_id is null then 'no' else 'yes' end
+        ), '(not set)') as segment
     from tickets_in($start, $end, $f) as t
     left join signals as sig on t.customer_id = sig.customer_id
 ),

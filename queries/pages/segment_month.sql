@@ -13,13 +13,10 @@ surveys as (
         date_trunc('month', s.submitted_date)::date as month,
         s.nps,
         s.csat,
-        case $dim
-            when 'region' then s.region when 'product' then s.product when 'tier' then s.tier
-            when 'language' then s.language when 'channel' then s.channel when 'team' then s.team
-            when 'agent' then s.agent when 'type' then s.type when 'priority' then s.priority
-            when 'platform' then s.platform
-            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
-        end as segment
+        segment_of(
+            $dim, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform,
+            case when sig.customer_id is null then 'no' else 'yes' end
+        ) as segment
     from surveys_in($start, $end, $f) as s
     left join signals as sig on s.customer_id = sig.customer_id
 ),

@@ -14,13 +14,10 @@ signals as (
 surveys as (
     select
         s.*,
-        case $dim
-            when 'region' then s.region when 'product' then s.product when 'tier' then s.tier
-            when 'language' then s.language when 'channel' then s.channel when 'team' then s.team
-            when 'agent' then s.agent when 'type' then s.type when 'priority' then s.priority
-            when 'platform' then s.platform
-            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
-        end as segment
+        segment_of(
+            $dim, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform,
+            case when sig.customer_id is null then 'no' else 'yes' end
+        ) as segment
     from surveys_in($start, $end, $f) as s
     left join signals as sig on s.customer_id = sig.customer_id
 ),
@@ -28,13 +25,10 @@ surveys as (
 tickets as (
     select
         t.*,
-        case $dim
-            when 'region' then t.region when 'product' then t.product when 'tier' then t.tier
-            when 'language' then t.language when 'channel' then t.channel when 'team' then t.team
-            when 'agent' then t.agent when 'type' then t.type when 'priority' then t.priority
-            when 'platform' then t.platform
-            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
-        end as segment
+        segment_of(
+            $dim, t.region, t.product, t.tier, t.language, t.channel, t.team, t.agent, t.type, t.priority, t.platform,
+            case when sig.customer_id is null then 'no' else 'yes' end
+        ) as segment
     from tickets_in($start, $end, $f) as t
     left join signals as sig on t.customer_id = sig.customer_id
 ),
@@ -42,13 +36,10 @@ tickets as (
 failures as (
     select
         r.*,
-        case $dim
-            when 'region' then r.region when 'product' then r.product when 'tier' then r.tier
-            when 'language' then r.language when 'channel' then r.channel when 'team' then r.team
-            when 'agent' then r.agent when 'type' then r.type when 'priority' then r.priority
-            when 'platform' then r.platform
-            when 'high_expectation' then case when sig.customer_id is null then 'no' else 'yes' end
-        end as segment
+        segment_of(
+            $dim, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform,
+            case when sig.customer_id is null then 'no' else 'yes' end
+        ) as segment
     from failures_in($start, $end, $f) as r
     left join signals as sig on r.customer_id = sig.customer_id
 ),
@@ -56,14 +47,10 @@ failures as (
 reviews as (
     select
         r.*,
-        case $dim
-            when 'region' then r.region when 'product' then r.product when 'tier' then r.tier
-            when 'language' then r.language when 'channel' then r.channel when 'team' then r.team
-            when 'agent' then r.agent when 'type' then r.type when 'priority' then r.priority
-            when 'platform' then r.platform
-            when 'high_expectation' then
-                case when r.customer_id is null then null when sig.customer_id is null then 'no' else 'yes' end
-        end as segment
+        segment_of(
+            $dim, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform,
+            case when r.customer_id is null then null when sig.customer_id is null then 'no' else 'yes' end
+        ) as segment
     from reviews_in($start, $end, $f) as r
     left join signals as sig on r.customer_id = sig.customer_id
 ),
