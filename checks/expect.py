@@ -6,13 +6,15 @@ CSV reader could not split included), with the export's own text columns and, in
 columns starting with `__`, the values the row checks cleaned and typed once
 (queries/checks/<source>_rows.sql):
 
-    <col>               the export's text, cleaned (trimmed, Persian digits made ASCII)
-    _v_<col>            its typed value (timestamp as naive UTC, whole number, number,
-                        boolean): what staging publishes
+    <col>               the export's text, cleaned (trimmed, Persian digits made ASCII),
+                        for the columns that stay text
+    _v_<col>            a typed column's value (timestamp as naive UTC, whole number,
+                        number, boolean): what staging publishes
     __<col>_unreadable  the raw text of a value that is set but cannot be read, else null
     __<id>_repeated     the ID when an earlier line of the same file has it, else null
     __malformed         why the line could not be split into the header's columns
     __rejected          1 when the row checks rejected the row, else 0
+    __record            a rejected row as read, as JSON (for `rejected_rows`)
     __priority          the ticket priority, lower-cased
 
 Severity (stored with each result, in `meta`):
@@ -84,10 +86,14 @@ def fresh(column: str, now: datetime, days: int):
 
 # --- columns -------------------------------------------------------------------------------
 
-def column_exists(column: str):
+def column_exists(column: str, typed: bool = False):
     """Required columns: every file was checked when it was read (a missing one blocks
-    there, naming the file); this records that the stacked source has each of them."""
-    return E.ExpectColumnToExist(column=column, **_kw("block", f"the column {column} is present", column, "column"))
+    there, naming the file); this records that the stacked source has each of them (a typed
+    column as its typed values: the checked rows keep no other copy)."""
+    return E.ExpectColumnToExist(
+        column=f"_v_{column}" if typed else column,
+        **_kw("block", f"the column {column} is present", column, "column"),
+    )
 
 
 def present(column: str, typed: bool = False):

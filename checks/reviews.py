@@ -17,7 +17,7 @@ def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetim
         x.rejected_share(settings.max_rejected_pct),
         x.fresh("posted_at", now, settings.stale_after_days),
         x.lines_split(),
-        *[x.column_exists(c) for c in REQUIRED],
+        *[x.column_exists(c, typed=c in ("posted_at", "rating")) for c in REQUIRED],
         x.present("review_id"),
         x.unique_in_file("review_id"),
         x.present("platform"),

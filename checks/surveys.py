@@ -11,7 +11,10 @@ SOURCE = "surveys"
 REQUIRED = ("response_id", "customer_id", "submitted_at")
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
-_NO_SCORE = "__malformed is null and " + " and ".join(f"{s} is null" for s in SCORES)
+# A score is not set when it has neither a typed value nor unreadable text.
+_NO_SCORE = "__malformed is null and " + " and ".join(
+    f"_v_{s} is null and __{s}_unreadable is null" for s in SCORES
+)
 
 
 def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetime):
@@ -20,7 +23,7 @@ def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetim
         x.rejected_share(settings.max_rejected_pct),
         x.fresh("submitted_at", now, settings.stale_after_days),
         x.lines_split(),
-        *[x.column_exists(c) for c in REQUIRED],
+        *[x.column_exists(c, typed=c == "submitted_at") for c in REQUIRED],
         x.present("response_id"),
         x.unique_in_file("response_id"),
         x.present("customer_id"),

@@ -20,7 +20,7 @@ def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetim
         x.rejected_share(settings.max_rejected_pct),
         x.fresh("created_at", now, settings.stale_after_days),
         x.lines_split(),
-        *[x.column_exists(c) for c in REQUIRED],
+        *[x.column_exists(c, typed=c == "created_at") for c in REQUIRED],
         x.present("ticket_id"),
         x.unique_in_file("ticket_id"),
         x.present("customer_id"),

@@ -27,7 +27,11 @@ from cx.readers import InputFile, discover, load, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 
 MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
-MODELS = ("marts/data_bounds", "marts/ticket_facts", "marts/failure_recoveries")
+# Rows of raw text checked in one query: large enough that planning is small next to it,
+# small enough to stay in memory (about 250 bytes a row).
+CHECK_BATCH_ROWS = 2_000_000
+# ticket_facts is built while staging (it is where the tickets are published).
+MODELS = ("marts/data_bounds", "marts/failure_recoveries")
 PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
 # Built after the macros, because they use them.
 LATE_MODELS = ("marts/customer_signals_latest",)
@@ -77,18 +81,30 @@ def refresh(
         _configure(con, settings, workdir)
         if not data_dir.is_dir():
             raise BlockingError(f"data folder {data_dir} does not exist")
+        bounds = _plausible_bounds(settings)
         with _stage(say, 1, "read") as note:
             sql.execute_script(con, "macros/parsing")
+            sql.execute_script(con, "refresh/work_tables")
+            # The checked rows (export columns, `_v_` typed values, `_problems`, and `__`
+            # markers for the suites) live in an attached work database, so that the GX
+            # suites' own connection sees them; staging sees only the export's columns through
+            # the `checked_<source>` view. In memory, not a file: DuckDB spills it to the temp
+            # directory like a temp table, and writing it to a database file cost twice the
+            # time of the checks themselves (measured).
+            con.execute("attach ':memory:' as work")
+            rule_seconds = 0.0
             for source in SOURCE_ORDER:
-                files[source] = _read_source(con, data_dir, source, workdir)
+                files[source], secs = _read_source(con, data_dir, source, workdir, bounds)
+                rule_seconds += secs
                 sources[source].files = len(files[source])
                 sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
-            note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items()))
+            note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items())
+                 + f" | row rules applied as each file was read ({rule_seconds:.1f} s of this)")
         # Row order mattered while files were read (it numbers their lines); from here on it
         # does not, and keeping it costs memory in every operator.
         con.execute("set preserve_insertion_order = false")
         with _stage(say, 2, "check") as note:
-            report, suite_seconds = _check(con, settings, files, sources, refresh_id)
+            report, suite_seconds = _check(con, settings, files, sources, refresh_id, bounds)
             note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items())
                  + f" | {_report_note(report)} (suites {suite_seconds:.1f} s)")
         with _stage(say, 3, "stage") as note:
@@ -106,8 +122,6 @@ def refresh(
             for name in LATE_MODELS:
                 con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
             sql.execute_script(con, "macros/signals")
-            con.execute("drop table temp.stg_tickets")
-            sql.execute_script(con, "staging/stg_tickets_view")
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
@@ -171,7 +185,23 @@ class _stage:
         return False
 
 
-def _read_source(con, data_dir: Path, source: str, workdir: Path) -> list[InputFile]:
+def _plausible_bounds(settings: Settings) -> dict:
+    """The row checks' time bounds: nothing before the configured earliest date, nothing
+    after the refresh (plus the configured tolerance)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return {
+        "now": now,
+        "earliest": datetime.combine(settings.earliest_date, datetime.min.time()),
+        "latest": now + timedelta(days=settings.future_tolerance_days),
+    }
+
+
+def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) -> tuple[list[InputFile], float]:
+    """Read the files of a source and check their rows a batch of files at a time, keeping
+    only the checked rows (`work.checked_<source>_<k>`, stacked as `work.checked_<source>`):
+    at 10M tickets the raw text of every file at once would be gigabytes, and one query per
+    small file would spend more time planning than checking. Returns the files and the
+    seconds spent on the row rules."""
     spec = SOURCES[source]
     found = discover(data_dir, source)
     if not found and spec.mandatory:
@@ -179,9 +209,10 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path) -> list[InputF
             f"{source}: no files in {data_dir / source}. Put the {source} exports there "
             f"(CSV, TSV, Parquet, JSON lines, JSON arrays or .xlsx)."
         )
-    selects = []
-    for f in found:
+    rule_seconds, checked, batch, batch_rows = 0.0, [], [], 0
+    for i, f in enumerate(found):
         table = f"src_{source}_{f.number}"
+        con.execute("set preserve_insertion_order = true")  # rowid numbers the lines
         original = load(con, f, table, workdir)
         by_name: dict[str, str] = {}
         for col in original:
@@ -210,58 +241,71 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path) -> list[InputF
                 expr = f"sha256(lower(clean_text({expr})))"
             cols.append(f'{expr} as "{_q(norm)}"')
         cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in by_name]
-        selects.append(f"select {', '.join(cols)} from {table}")
-    if not selects:
+        _register_file(con, source, f)
+        batch.append((f.number, f"select {', '.join(cols)} from {table}"))
+        batch_rows += f.rows + len(f.malformed)
+        if batch_rows >= CHECK_BATCH_ROWS or i == len(found) - 1:
+            t0 = time.perf_counter()
+            checked.append(_check_rows(con, source, batch, bounds))
+            rule_seconds += time.perf_counter() - t0
+            _free_inputs(con, ("src_", "raw_"))
+            batch, batch_rows = [], 0
+    if not found:
+        # No files: the same columns, no rows, so that everything downstream reads as usual.
         empty = ", ".join(f'null::varchar as "{c}"' for c in spec.columns)
-        selects.append(f"select null::bigint as _file_no, null::bigint as _line, {empty} where false")
-    con.execute(f"create temp view raw_{source} as " + " union all by name ".join(selects))
+        checked.append(_check_rows(
+            con, source, [(0, f"select null::bigint as _file_no, null::bigint as _line, {empty} where false")], bounds,
+        ))
+    con.execute(
+        f"create view work.checked_{source} as "
+        + " union all by name ".join(f"select * from {name}" for name in checked)
+    )
+    con.execute(
+        f"create temp view checked_{source} as "
+        f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
+    )
     if spec.mandatory and sum(f.rows for f in found) == 0:
         raise BlockingError(
             f"{source}: the files hold no rows ({', '.join(f.name for f in found)}: header only?)"
         )
-    return found
+    return found, rule_seconds
+
+
+def _register_file(con, source: str, f: InputFile) -> None:
+    con.execute("insert into input_files values ($s, $n, $f)", {"s": source, "n": f.number, "f": f.name})
+    for m in f.malformed:
+        con.execute(
+            "insert into malformed_lines values ($s, $f, $l, $v, $r)",
+            {"s": source, "f": f.name, "l": m["line"], "v": m["value"], "r": m["reason"]},
+        )
+
+
+def _check_rows(con, source: str, batch: list[tuple[int, str]], bounds: dict) -> str:
+    """A batch of files (number, select of its rows) through the row rules
+    (queries/checks/<source>_rows.sql reads them as `raw_<source>`); returns the table."""
+    con.execute(f"create or replace temp view raw_{source} as " + " union all by name ".join(q for _, q in batch))
+    name = f"checks/{source[:-1]}_rows"
+    numbers = [n for n, _ in batch]
+    table = f"work.checked_{source}_{numbers[0]}"
+    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": numbers}
+    con.execute(f"create table {table} as " + sql.sql_text(name), sql.bind(name, params))
+    return table
 
 
 def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
-           refresh_id: str) -> tuple[list[dict], float]:
-    now = datetime.now(UTC).replace(tzinfo=None)
-    params = {
-        "earliest": datetime.combine(settings.earliest_date, datetime.min.time()),
-        "latest": now + timedelta(days=settings.future_tolerance_days),
-    }
-    sql.execute_script(con, "refresh/work_tables")
-    for source, found in files.items():
-        for f in found:
-            con.execute("insert into input_files values ($s, $n, $f)", {"s": source, "n": f.number, "f": f.name})
-            for m in f.malformed:
-                con.execute(
-                    "insert into malformed_lines values ($s, $f, $l, $v, $r)",
-                    {"s": source, "f": f.name, "l": m["line"], "v": m["value"], "r": m["reason"]},
-                )
+           refresh_id: str, bounds: dict) -> tuple[list[dict], float]:
     # --- data-quality checks (issue 3) ---------------------------------------------------
-    # The checked rows (export columns, `_v_` typed values, `_problems`, and `__` markers for
-    # the suites) live in an attached work database, so that the GX suites' own connection
-    # sees them; staging sees only the export's columns through the `checked_<source>` view.
-    # In memory, not a file: DuckDB spills it to the temp directory like a temp table, and
-    # writing it to a database file cost twice the time of the checks themselves (measured).
-    con.execute("attach ':memory:' as work")
-    for source in SOURCE_ORDER:
-        name = f"checks/{source[:-1]}_rows"
-        con.execute(f"create table work.checked_{source} as " + sql.sql_text(name), sql.bind(name, params))
-        con.execute(
-            f"create temp view checked_{source} as "
-            f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
-        )
+    # The row rules ran as each file was read (_read_source); here the rejected rows are
+    # gathered and the GX suites validate the checked rows.
     con.execute("create table rejected_rows as " + sql.sql_text("staging/rejected_rows"))
     for source, rejected in con.execute("select source, count(*) from rejected_rows group by source").fetchall():
         sources[source].rejected = rejected
     t0 = time.perf_counter()
     report = checks.run(
         con, "work", [s for s in SOURCE_ORDER if files[s]], settings,
-        params["earliest"], params["latest"], now, refresh_id,
+        bounds["earliest"], bounds["latest"], bounds["now"], refresh_id,
     )
     suite_seconds = time.perf_counter() - t0
-    _free_inputs(con, ("src_", "raw_"))  # everything from here on reads the checked rows
     for source, s in sources.items():
         if s.rows and 100.0 * s.rejected / s.rows > settings.max_rejected_pct:
             raise _blocked(_too_many_rejected(con, source, s, settings), report)
@@ -303,17 +347,29 @@ def _too_many_rejected(con, source: str, s: SourceSummary, settings: Settings) -
 
 
 def _build_staging(con, settings: Settings, sources) -> None:
-    for source in ("customers", "tickets", "surveys", "reviews"):
-        name = f"staging/stg_{source}"
-        # Tickets are published once, inside ticket_facts (see staging/stg_tickets_view).
-        kind = "temp table" if source == "tickets" else "table"
-        con.execute(f"create {kind} stg_{source} as " + sql.sql_text(name), sql.bind(name, {"tz": settings.timezone}))
-        published = con.execute(f"select count(*) from stg_{source}").fetchone()[0]
+    """Staging: one typed table per source, the latest version of each row. Tickets are
+    published once, as ticket_facts, read in one pass from a view over the checked rows (a
+    table of them first cost a copy of 10M rows); surveys then take team, agent, type and
+    priority from it (see staging/survey_latest and staging/stg_tickets_view)."""
+    tz = {"tz": settings.timezone}
+    con.execute("create table stg_customers as " + sql.sql_text("staging/stg_customers"))
+    con.execute("create temp view stg_tickets as " + sql.sql_text("staging/stg_tickets"))
+    con.execute("create temp view survey_latest as " + sql.sql_text("staging/survey_latest"))
+    con.execute("create table ticket_facts as " + sql.sql_text("marts/ticket_facts"))
+    con.execute("create table stg_surveys as " + sql.sql_text("staging/stg_surveys"))
+    con.execute("create table stg_reviews as " + sql.sql_text("staging/stg_reviews"), tz)
+    published = {
+        "customers": "stg_customers", "tickets": "ticket_facts", "surveys": "stg_surveys", "reviews": "stg_reviews",
+    }
+    for source, table in published.items():
+        n = con.execute(f"select count(*) from {table}").fetchone()[0]
         good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
-        sources[source].published = published
-        sources[source].updated = good - published
-    _free_inputs(con, ("checked_",))
+        sources[source].published = n
+        sources[source].updated = good - n
+    con.execute("drop view temp.stg_tickets")
+    _free_inputs(con, ("checked_", "survey_latest"))
     con.execute("detach database if exists work")
+    sql.execute_script(con, "staging/stg_tickets_view")
 
 
 def _free_inputs(con, prefixes: tuple[str, ...]) -> None:

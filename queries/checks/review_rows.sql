@@ -1,6 +1,10 @@
--- Review rows, cleaned and typed once, with the rules each breaks (an empty
--- `_problems` list: a good row). The text columns hold what the export said (trimmed, digits
--- made ASCII); the `_v_` columns hold typed values, which staging reads.
+-- Review rows of a batch of files (`raw_reviews` holds them, `$file_nos` are the files),
+-- cleaned and typed once, with the rules each breaks (an empty `_problems` list: a good
+-- row). Text columns hold what the export said (trimmed, digits made ASCII); a typed column
+-- keeps only its typed value (`_v_<col>`), which staging reads: its text lives on in the
+-- problems and, for a rejected row, in `__record`. The refresh checks a few files at a time,
+-- so that it holds the raw text of those only (the same ID twice is a duplicate only within
+-- a file).
 -- Lines the CSV reader could not split into the header's columns are rows here too (with
 -- their line and one problem each), so that rows read = good rows + rejected rows.
 -- Columns starting with `__` are for the validation suites (checks/): markers of values set
@@ -14,7 +18,7 @@ source as (
     select f.file_no as _file_no, m.line as _line, m.reason as __malformed, m.value as __raw_line
     from malformed_lines as m
     inner join input_files as f on m.source = f.source and m.file = f.file
-    where m.source = 'reviews'
+    where m.source = 'reviews' and list_contains($file_nos, f.file_no)
 ),
 
 cleaned as (
@@ -74,13 +78,18 @@ checked as (
             check_count('helpful_votes', helpful_votes, _v_helpful_votes),
             check_ts('replied_at', replied_at, _v_replied_at, $earliest, $latest),
             check_order('replied_at', replied_at, _v_replied_at, 'posted_at', posted_at, _v_posted_at)
-        ], lambda p: p is not null) end as _problems
+        ], lambda p: p is not null) end as _problems,
+        len(_problems) > 0 and __malformed is null as _with_record
     from typed
 ),
 
 final as (
     select
-        * exclude (_first_line),
+        -- A typed column's text lives on in the problems and in __record only.
+        * exclude (_first_line, _with_record, posted_at, rating, helpful_votes, replied_at),
+        -- A rejected row as it was read (a line that could not be split has its raw line).
+        case when _with_record
+            then to_json(struct_pack(*columns(lambda c: not starts_with(c, '_')))) end as __record,
         (len(_problems) > 0)::int as __rejected,
         case when review_id is not null and _line > _first_line then review_id end as __review_id_repeated,
         unreadable(posted_at, _v_posted_at) as __posted_at_unreadable,

@@ -25,3 +25,7 @@ create or replace macro csat_pct(x) as pct_true(x >= 4);
 create or replace macro median_of(x) as quantile_cont(x, 0.5);
 
 create or replace macro p90_of(x) as quantile_cont(x, 0.9);
+
+-- Both at once, as [median, p90]: one selection over the values instead of two (at 10M
+-- tickets each costs about a quarter of a second).
+create or replace macro median_p90_of(x) as quantile_cont(x, [0.5, 0.9]);

@@ -15,18 +15,22 @@ create or replace temp macro clean_text(v) as (
 );
 
 -- Persian (U+06F0..) and Arabic-Indic (U+0660..) digits read as ASCII digits; translate()
--- is slow, so only values that hold such a digit pay for it.
+-- is slow, so only values that hold such a digit pay for it, and only values beyond ASCII
+-- (more bytes than characters; DuckDB's column statistics often prove there are none) pay
+-- for looking.
 create or replace temp macro clean_num(v) as
     clean_text(case
-        when regexp_matches(v, '[۰-۹٠-٩]')
+        when strlen(v) <> length(v) and regexp_matches(v, '[۰-۹٠-٩]')
             then translate(v, '۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩', '01234567890123456789')
         else v
     end);
 
 -- Clean text -> naive UTC. Epoch seconds (or milliseconds); ISO 8601 with an offset is
 -- converted; without one it is read in the session time zone (the configured zone).
+-- Most values are ISO text: a colon rules out epoch numbers before any pattern is tried.
 create or replace temp macro to_ts(t) as (
     case
+        when contains(t, ':') then timezone('UTC', try_cast(t as timestamptz))
         when regexp_full_match(t, '-?[0-9]{9,11}([.][0-9]+)?')
             then timezone('UTC', to_timestamp(t::double))
         when regexp_full_match(t, '[0-9]{12,13}')

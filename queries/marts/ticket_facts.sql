@@ -1,5 +1,6 @@
 -- One row per ticket: durations in calendar hours, the failure flag, the promise outcome,
--- and its post-ticket survey (the earliest response with this ticket_id and a csat).
+-- and its post-ticket survey (the earliest response with this ticket_id and a csat). Built
+-- while the refresh stages the data: it is where the tickets are published.
 with
 
 tickets as (select * from stg_tickets),
@@ -8,7 +9,7 @@ settings as (select * from settings),
 
 post_surveys as (
     select ticket_id, response_id, csat, nps, submitted_at
-    from stg_surveys
+    from survey_latest
     where ticket_id is not null and csat is not null
     qualify row_number() over (partition by ticket_id order by submitted_at, response_id) = 1
 ),

@@ -30,7 +30,7 @@ final as (
         _v_signup_at as signup_at,
         email as email_sha256,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, customer_id, region, product, tier, language, signup_at, email, _v_signup_at)
+        latest.* exclude (_file_no, _line, _problems, customer_id, region, product, tier, language, email, _v_signup_at)
     from latest
 )
 

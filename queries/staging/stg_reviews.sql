@@ -38,7 +38,7 @@ typed as (
         product,
         region,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, review_id, platform, posted_at, rating, title, body, customer_id, helpful_votes, replied_at, language, product, region, _v_helpful_votes, _v_posted_at, _v_rating, _v_replied_at)
+        latest.* exclude (_file_no, _line, _problems, review_id, platform, title, body, customer_id, language, product, region, _v_helpful_votes, _v_posted_at, _v_rating, _v_replied_at)
     from latest
 ),
 

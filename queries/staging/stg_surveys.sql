@@ -1,66 +1,15 @@
--- One row per survey response: the latest good version across exports, typed, with the
--- local day and every segment dimension: own value, else the customer's; team, agent,
--- type and priority come from the ticket a post-ticket survey was sent after.
+-- One row per survey response (survey_latest: the latest good version, typed, with its
+-- segments), with team, agent, type and priority from the ticket a post-ticket survey was
+-- sent after.
 with
 
-source as (select * from checked_surveys where len(_problems) = 0),
+surveys as (select * from survey_latest),
 
-customers as (select * from stg_customers),
-
-tickets as (select ticket_id, team, agent, type, priority from stg_tickets),
-
--- An ID in several good rows (overlapping exports): the row from the file that sorts
--- last wins. Found by aggregate and join, not a window: a window would carry every
--- column through its sort.
-superseded as (
-    select response_id, max(_file_no * 10000000000 + _line) as winner
-    from source
-    group by response_id
-    having count(*) > 1
-),
-
-latest as (
-    select source.*
-    from source
-    left join superseded on source.response_id = superseded.response_id
-    where superseded.response_id is null or source._file_no * 10000000000 + source._line = superseded.winner
-),
-
-typed as (
-    select
-        response_id,
-        customer_id,
-        _v_submitted_at as submitted_at,
-        ticket_id,
-        _v_nps as nps,
-        _v_csat as csat,
-        _v_ces as ces,
-        comment,
-        channel,
-        region,
-        product,
-        tier,
-        -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, response_id, customer_id, submitted_at, ticket_id, nps, csat, ces, comment, channel, region, product, tier, _v_ces, _v_csat, _v_nps, _v_submitted_at)
-    from latest
-),
+tickets as (select ticket_id, team, agent, type, priority from ticket_facts),
 
 final as (
-    select
-        s.* replace (
-            coalesce(s.region, c.region) as region,
-            coalesce(s.product, c.product) as product,
-            coalesce(s.tier, c.tier) as tier
-        ),
-        timezone($tz, timezone('UTC', s.submitted_at))::date as submitted_date,
-        c.language as language,
-        t.team as team,
-        t.agent as agent,
-        t.type as type,
-        t.priority as priority,
-        null::varchar as platform
-    from typed as s
-    left join customers as c on s.customer_id = c.customer_id
+    select s.* exclude (platform), t.team, t.agent, t.type, t.priority, s.platform
+    from surveys as s
     left join tickets as t on s.ticket_id = t.ticket_id
 )
 

@@ -45,7 +45,7 @@ typed as (
         product,
         tier,
         -- Extra columns of the export are kept as they came.
-        latest.* exclude (_file_no, _line, _problems, ticket_id, customer_id, created_at, first_response_at, resolved_at, type, priority, channel, team, agent, reopens, replies, promised_at, proactive, apologized, compensation, region, product, tier, _v_apologized, _v_compensation, _v_created_at, _v_first_response_at, _v_proactive, _v_promised_at, _v_reopens, _v_replies, _v_resolved_at)
+        latest.* exclude (_file_no, _line, _problems, ticket_id, customer_id, type, priority, channel, team, agent, region, product, tier, _v_apologized, _v_compensation, _v_created_at, _v_first_response_at, _v_proactive, _v_promised_at, _v_reopens, _v_replies, _v_resolved_at)
     from latest
 ),
 
@@ -56,7 +56,8 @@ final as (
             coalesce(t.product, c.product) as product,
             coalesce(t.tier, c.tier) as tier
         ),
-        timezone($tz, timezone('UTC', t.created_at))::date as created_date,
+        -- A view takes no parameters: the refresh's session zone is the configured one.
+        timezone(current_setting('TimeZone'), timezone('UTC', t.created_at))::date as created_date,
         c.language as language,
         null::varchar as platform
     from typed as t

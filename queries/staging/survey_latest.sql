@@ -1,0 +1,62 @@
+-- One row per survey response: the latest good version across exports, typed, with the
+-- local day and its segments (own value, else the customer's); stg_surveys adds what comes
+-- from the ticket. A view while the refresh runs: ticket_facts reads it for post-ticket
+-- surveys before stg_surveys can join the tickets (and a view takes no parameters: the
+-- refresh's session zone is the configured one).
+with
+
+source as (select * from checked_surveys where len(_problems) = 0),
+
+customers as (select * from stg_customers),
+
+-- An ID in several good rows (overlapping exports): the row from the file that sorts
+-- last wins. Found by aggregate and join, not a window: a window would carry every
+-- column through its sort.
+superseded as (
+    select response_id, max(_file_no * 10000000000 + _line) as winner
+    from source
+    group by response_id
+    having count(*) > 1
+),
+
+latest as (
+    select source.*
+    from source
+    left join superseded on source.response_id = superseded.response_id
+    where superseded.response_id is null or source._file_no * 10000000000 + source._line = superseded.winner
+),
+
+typed as (
+    select
+        response_id,
+        customer_id,
+        _v_submitted_at as submitted_at,
+        ticket_id,
+        _v_nps as nps,
+        _v_csat as csat,
+        _v_ces as ces,
+        comment,
+        channel,
+        region,
+        product,
+        tier,
+        -- Extra columns of the export are kept as they came.
+        latest.* exclude (_file_no, _line, _problems, response_id, customer_id, ticket_id, comment, channel, region, product, tier, _v_ces, _v_csat, _v_nps, _v_submitted_at)
+    from latest
+),
+
+final as (
+    select
+        s.* replace (
+            coalesce(s.region, c.region) as region,
+            coalesce(s.product, c.product) as product,
+            coalesce(s.tier, c.tier) as tier
+        ),
+        timezone(current_setting('TimeZone'), timezone('UTC', s.submitted_at))::date as submitted_date,
+        c.language as language,
+        null::varchar as platform
+    from typed as s
+    left join customers as c on s.customer_id = c.customer_id
+)
+
+select * from final
