@@ -15,10 +15,11 @@ Two layers, each doing what it is good at:
   warn (freshness); row-level ones report what the row checks rejected; accepted-value
   sets (ticket priority) warn and keep the rows.
 
-Nothing in this package imports great_expectations at import time: `run()` does, when a
-refresh calls it (the import costs seconds; `python -m cx --help` and the dashboard never
-pay it). See checks/runner.py for the GX route and why, checks/gx_duckdb.py for the one
-workaround it needs, docs/data-quality.md for every check and the catalog of bad inputs.
+Nothing in this package imports great_expectations at import time: a refresh does, in the
+background from its start (`preload()`), and `run()` uses it (the import costs seconds;
+`python -m cx --help` and the dashboard never pay it). See checks/runner.py for the GX
+route and why, checks/gx_duckdb.py for the one workaround it needs, docs/data-quality.md
+for every check and the catalog of bad inputs.
 """
 
 from __future__ import annotations
@@ -34,8 +35,39 @@ SUITES = {
 SEVERITIES = ("block", "reject", "warn")
 
 
+_preloading = None  # the thread importing the suites in the background, if any
+
+
+def preload() -> None:
+    """Start importing Great Expectations in a background thread: the import takes seconds
+    of Python work, which overlaps with DuckDB reading the exports (DuckDB releases the GIL
+    while it works). `run()` waits for it: GX's package cannot be imported from two threads
+    at once."""
+    import threading
+
+    global _preloading
+    if _preloading is None:
+        _preloading = threading.Thread(target=_import_suites, name="gx-import", daemon=True)
+        _preloading.start()
+
+
+def finish_preload() -> None:
+    """Wait for the background import (a process must not exit in the middle of one)."""
+    if _preloading is not None:
+        _preloading.join()
+
+
+def _import_suites() -> None:
+    try:
+        import checks.expect  # noqa: F401  (imports great_expectations)
+        import checks.runner  # noqa: F401
+    except Exception:  # noqa: BLE001
+        pass  # run() imports them again and reports the error where it can be seen
+
+
 def run(con, catalog: str, sources: list[str], settings, earliest, latest, now, refresh_id: str) -> list[dict]:
     """Validate `catalog.checked_<source>` of each source; the report rows (see runner)."""
+    finish_preload()
     from checks import runner
 
     return runner.run(con, catalog, sources, settings, earliest, latest, now, refresh_id)

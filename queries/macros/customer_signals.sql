@@ -11,13 +11,15 @@ span as (
     from settings as s, window_days(null, end_day) as w
 ),
 
+-- Only the columns the signals read: the span holds most of a year, and a CTE read twice is
+-- copied (all of ticket_facts' columns for 9M tickets took seconds).
 tickets as (
-    select t.* from ticket_facts as t, span
+    select t.customer_id, t.first_response_hours from ticket_facts as t, span
     where t.created_date between span.first_day and span.last_day
 ),
 
 surveys as (
-    select s.* from stg_surveys as s, span
+    select s.customer_id, s.ticket_id, s.csat, s.comment from stg_surveys as s, span
     where s.submitted_date between span.first_day and span.last_day
 ),
 
@@ -34,7 +36,7 @@ demanding as (
     join ticket_facts as t on s.ticket_id = t.ticket_id
     cross join median_response as m
     cross join settings as st
-    where s.csat <= st.demanding_csat_max and t.first_response_hours < m.hours
+    where s.ticket_id is not null and s.csat <= st.demanding_csat_max and t.first_response_hours < m.hours
 ),
 
 vocal as (

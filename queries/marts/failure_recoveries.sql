@@ -9,10 +9,13 @@ settings as (select * from settings),
 
 bounds as (select as_of from data_bounds),
 
+-- One answer per customer and moment: of answers given at the same time, the lowest
+-- response_id counts (the ASOF join below would otherwise pick either, at random).
 nps_answers as (
-    select customer_id, response_id, nps, submitted_at
+    select customer_id, submitted_at, min(response_id) as response_id, arg_min(nps, response_id) as nps
     from stg_surveys
     where nps is not null
+    group by customer_id, submitted_at
 ),
 
 outcomes as (

@@ -1,7 +1,8 @@
 -- One row per customer: the latest good version across exports (email already hashed).
 with
 
-source as (select * from checked_customers where len(_problems) = 0),
+-- Read twice (the superseded IDs, the rows), not copied: a copy of 10M rows costs more.
+source as not materialized (select * from checked_customers where len(_problems) = 0),
 
 -- An ID in several good rows (overlapping exports): the row from the file that sorts
 -- last wins. Found by aggregate and join, not a window: a window would carry every
