@@ -32,3 +32,10 @@ bench: setup
 
 sample: setup
 	$(PY) -m cx sample --out data/sample
+
+# Each dashboard page in headless Chromium against the 10M-ticket warehouse `make bench` builds
+# (first render, warm reload, filter change); appends to BENCHMARKS.md.
+BENCH_WAREHOUSE ?= benchmarks/out/warehouse-10000000.duckdb
+.PHONY: bench-pages
+bench-pages: setup
+	$(PY) benchmarks/pages.py --warehouse $(BENCH_WAREHOUSE) --append

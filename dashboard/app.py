@@ -7,7 +7,10 @@ $CX_WAREHOUSE, else data/warehouse.duckdb, read-only.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
+
+started = time.perf_counter()  # the run's time includes the first run's imports
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the repository
@@ -20,7 +23,7 @@ HERE = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="CX analytics", page_icon=":material/monitoring:", layout="wide")
 
-from dashboard import frame  # noqa: E402
+from dashboard import data, frame  # noqa: E402
 
 page = st.navigation([
     st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
@@ -43,3 +46,5 @@ except duckdb.Error as exc:  # a damaged or foreign warehouse file: say so inste
         "The warehouse could not be read. Rebuild it with `python -m cx refresh`, then reload this page."
         f"\n\n`{type(exc).__name__}: {exc}`"
     )
+finally:  # st.stop() ends a page early by raising: still one line per run
+    data.log_run(page.url_path or "overview", started)

@@ -119,6 +119,12 @@ def _timing(name: str, params: dict, t0: float) -> None:
         print(f"[cx.dashboard] {time.perf_counter() - t0:7.3f}s {name} {shown}", file=sys.stderr, flush=True)
 
 
+def log_run(page: str, t0: float) -> None:
+    """With CX_DASHBOARD_TIMINGS=1, one line per script run: the server's share of a page view."""
+    if os.environ.get("CX_DASHBOARD_TIMINGS"):
+        print(f"[cx.dashboard] run {time.perf_counter() - t0:7.3f}s {page}", file=sys.stderr, flush=True)
+
+
 # The values a query's $dim may take: a column name chosen by the user, checked here.
 GROUPABLE = frozenset(DIMENSIONS) | {"high_expectation"}
 
@@ -160,15 +166,17 @@ def table_exists(name: str) -> bool:
 
 
 def full_csv(name: str, **params) -> bytes:
-    """All rows of a query as CSV, for a download button (run when the button is clicked)."""
+    """All rows of a query as CSV, for a download button (run when the button is clicked).
+    The `matching` column of a listing query (its row count, on every row) is left out."""
     src = source()
     if params.get("end") is not None:
         params = {**params, "end": _window_end(src, params["end"])}
     cur = _connection(str(src.file), src.version).cursor()
     try:
-        return sql.frame(cur, name, **params).to_csv(index=False).encode("utf-8")
+        df = sql.frame(cur, name, **params)
     finally:
         cur.close()
+    return df.drop(columns="matching", errors="ignore").to_csv(index=False).encode("utf-8")
 
 
 def refresh_attempts(src: Source, limit: int = 50) -> list[dict]:

@@ -136,8 +136,9 @@ def table(df: pd.DataFrame, **kwargs):
 
 
 def download(df: pd.DataFrame, name: str, what: str, key: str | None = None) -> None:
-    """A button that downloads the table as CSV ("Download the trend (CSV)")."""
+    """A button that downloads the table as CSV ("Download the trend (CSV)"). The CSV is made
+    when the button is clicked, not on every run: a list of 100k customers takes 0.5 s."""
     st.download_button(
-        f"Download {what} (CSV)", df.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv", mime="text/csv",
-        key=key or f"dl-{name}", icon=":material/download:", on_click="ignore",
+        f"Download {what} (CSV)", lambda: df.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+        mime="text/csv", key=key or f"dl-{name}", icon=":material/download:", on_click="ignore",
     )

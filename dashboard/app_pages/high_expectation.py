@@ -9,6 +9,7 @@ from dashboard import analyses, data, fmt, frame, views
 from dashboard import analysis_charts as charts
 
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk
+LISTED = 1000  # customers the table lists, most urgent first
 
 ctx = frame.page("High-expectation customers",
                  caption="Customers who show two or more of four signals over the last year (demanding, vocal, "
@@ -22,7 +23,10 @@ conf = analyses.built_with(ctx)
 
 now = data.kpis(flt.start, flt.end, flt.where)
 summary = data.run_query("metrics/high_expectation_summary", **p)
-at_risk = data.run_query("metrics/at_risk_customers", **p, recent_days=RECENT_DAYS)
+# The most urgent LISTED rows: 10M tickets put 100k+ customers on the list, too many to send
+# to a browser on each run (the CSV download has them all).
+at_risk = data.run_query("metrics/at_risk_customers", **p, recent_days=RECENT_DAYS, limit=LISTED)
+to_call = int(at_risk["matching"].iloc[0]) if not at_risk.empty else 0
 by_segment = {r["segment"]: r for r in analyses.rows(summary)}
 he, rest = by_segment.get("high expectation", {}), by_segment.get("everyone else", {})
 he_score = readings.Score.of(he, n="nps_responses")
@@ -43,7 +47,7 @@ analyses.tile(cols[0], "High-expectation customers", fmt.count(he.get("customers
 analyses.tile(cols[1], "Share of active customers", fmt.number(now.get("high_expectation_pct"), 1, "%"),
               "of the customers active in these dates",
               help="High-expectation customers among the customers active in these dates.")
-analyses.tile(cols[2], "To call today", fmt.count(len(at_risk)),
+analyses.tile(cols[2], "To call today", fmt.count(to_call),
               "detractors, open failures or recent negative reviews",
               help="High-expectation customers active in these dates who are a detractor at their latest NPS "
                    "answer, have a failure ticket still open, or wrote a review of 2 stars or less in the last "
@@ -68,16 +72,24 @@ else:
             st.session_state["risk_customer"] = ids[picked[0]]
 
     st.caption(
-        f"{len(at_risk):,} high-expectation customers, most urgent first: an open failure ticket weighs 3 (it can "
+        f"{to_call:,} high-expectation customers, most urgent first: an open failure ticket weighs 3 (it can "
         "still be recovered), an unreplied negative review 2 + 1, a replied one 1, a detractor (NPS 0-6 at the latest "
-        "answer) 1; older open failures first. Select a row to open the customer's history."
+        "answer) 1; older open failures first. "
+        + (f"The {LISTED:,} most urgent are listed; the CSV download has all of them. " if to_call > LISTED
+           else "")
+        + "Select a row to open the customer's history."
     )
     frame.table(at_risk, column_config=analyses.AT_RISK_COLUMNS, column_order=analyses.AT_RISK_ORDER,
                 key="at_risk_table", on_select=_pick, selection_mode="single-row")
-    frame.download(at_risk, "customers-to-call", "the list", key="dl-at-risk")
+    st.download_button(
+        "Download the list (CSV)",
+        lambda: data.full_csv("metrics/at_risk_customers", **p, recent_days=RECENT_DAYS, limit=None),
+        file_name="customers-to-call.csv", mime="text/csv", key="dl-at-risk", icon=":material/download:",
+        on_click="ignore",
+    )
     chosen = st.selectbox(
         "Customer history", ids, index=None, key="risk_customer", bind="query-params", persist_state="session",
-        placeholder="Pick a customer (or select a row above)",
+        accept_new_options=True, placeholder="Pick or type a customer id (or select a row above)",
     )
     if chosen:
         views.customer(chosen)

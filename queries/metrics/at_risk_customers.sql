@@ -1,6 +1,7 @@
 -- High-expectation customers to act on today: active in the window and a detractor at
 -- their latest answer, or with a failure ticket still open, or with a negative review in
--- the last $recent_days days of the window. Most urgent first.
+-- the last $recent_days days of the window. Most urgent first: at most $limit rows (null:
+-- all), with how many there are in all (matching).
 with
 
 window_end as (select end_day from window_days($start, $end)),
@@ -111,10 +112,12 @@ final as (
         c.latest_nps,
         c.open_failures,
         c.oldest_open_days,
-        c.negative_reviews
+        c.negative_reviews,
+        count(*) over () as matching
     from candidates as c
     left join stg_customers as cu on c.customer_id = cu.customer_id
-    order by urgency desc, c.oldest_open_days desc nulls last, c.customer_id
 )
 
 select * from final
+order by urgency desc, oldest_open_days desc nulls last, customer_id
+limit $limit

@@ -105,7 +105,7 @@ def test_end_is_null_for_the_last_day_in_the_data(monkeypatch, small_warehouse):
     # ... and the numbers are the query's for that end (V3 of 12 February is still in the window).
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         expected = sql.rows(con, "metrics/at_risk_customers", start=date(2026, 1, 5), end=date(2026, 2, 14),
-                            f=segment_filter({}), recent_days=30)
+                            f=segment_filter({}), recent_days=30, limit=None)
     assert table(at, "needs")["customer_id"].tolist() == [r["customer_id"] for r in expected]
     cli = cli_metrics(small_warehouse, "--start", "2026-01-05", "--end", "2026-02-14")
     assert tiles(at)["Share of active customers"] == fmt.number(cli["high_expectation_pct"], 1, "%")
@@ -129,10 +129,31 @@ def test_the_sample_lists_the_query_rows(monkeypatch, sample_warehouse):
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
         last_day = sql.rows(con, "metrics/bounds")[0]["last_day"]
         expected = sql.rows(con, "metrics/at_risk_customers", start=start, end=None if end == last_day else end,
-                            f=segment_filter({}), recent_days=30)
+                            f=segment_filter({}), recent_days=30, limit=None)
     assert expected, "the sample should have customers to call"
     risk = table(at, "needs")
     assert risk["customer_id"].tolist() == [r["customer_id"] for r in expected]
     assert risk["urgency"].is_monotonic_decreasing
     assert tiles(at)["To call today"] == f"{len(expected):,}"
+    assert_no_nan(at)
+
+
+def test_the_list_is_cut_to_the_most_urgent_and_counts_them_all(sample_warehouse):
+    # At 10M tickets 100k+ customers are to call: the page lists the most urgent $limit rows
+    # (the CSV has them all), and `matching` says how many there are in all.
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        everyone = sql.rows(con, "metrics/at_risk_customers", start=None, end=None, f=segment_filter({}),
+                            recent_days=30, limit=None)
+        first = sql.rows(con, "metrics/at_risk_customers", start=None, end=None, f=segment_filter({}),
+                         recent_days=30, limit=3)
+    assert len(everyone) > 3
+    assert first == everyone[:3]
+    assert {r["matching"] for r in everyone} == {len(everyone)}
+
+
+def test_the_history_takes_a_customer_beyond_the_list(monkeypatch, small_warehouse):
+    # C3 is not to call (not a high-expectation customer), yet a link can open their history.
+    at = run_app(monkeypatch, small_warehouse, page="high_expectation", query={"risk_customer": "C3"})
+    assert at.selectbox(key="risk_customer").value == "C3"
+    assert tiles(at)["High-expectation"] == "no"
     assert_no_nan(at)
