@@ -185,8 +185,10 @@ def cmd_checks(args) -> int:
 def cmd_dashboard(args) -> int:
     warehouse = args.warehouse or Path(os.environ.get("CX_WAREHOUSE") or DEFAULT_WAREHOUSE)
     env = dict(os.environ, CX_WAREHOUSE=str(Path(warehouse).resolve()))
+    # serve.py is `streamlit run dashboard/app.py` with pandas and DuckDB imported before the
+    # server listens, so the first reader does not wait for them.
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, str(ROOT / "dashboard" / "serve.py"),
         "--server.port", str(args.port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]

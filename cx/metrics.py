@@ -59,8 +59,12 @@ def kpis(
 ) -> dict:
     if start and end and start > end:
         raise UsageError(f"--start {start} is after --end {end}")
-    end = window_end(con, end)
-    row = sql.rows(con, "metrics/kpis", start=start, end=end, f=segment_filter(where))[0]
+    bounds = sql.rows(con, "metrics/bounds")[0]
+    end = None if end == bounds["last_day"] else end  # as window_end, without a second read
+    row = sql.rows(
+        con, "metrics/kpis", start=start, end=end, f=segment_filter(where),
+        customers=max(bounds["customer_keys"] or 0, 1),
+    )[0]
     return {k: _plain(row[k]) for k in KPI_KEYS} | {
         k: _plain(v) for k, v in row.items() if k not in KPI_KEYS
     }

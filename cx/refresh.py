@@ -25,6 +25,7 @@ from cx.config import Settings
 from cx.errors import BlockingError
 from cx.readers import InputFile, discover, load, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
+from cx.stats import DEFAULT_WINDOW_DAYS
 
 MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
 # Input bytes checked in one query: enough that planning a query (about 0.4 s) is small next
@@ -35,7 +36,7 @@ CHECK_BATCH_BYTES = 200_000_000
 MODELS = ("marts/data_bounds", "marts/failure_recoveries")
 PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
 # Built after the macros, because they use them.
-LATE_MODELS = ("marts/customer_signals_latest",)
+LATE_MODELS = ("marts/customer_signals_stored",)
 
 
 @dataclass
@@ -122,7 +123,10 @@ def refresh(
             for name in PERSISTENT_MACROS:
                 sql.execute_script(con, name)
             for name in LATE_MODELS:
-                con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
+                con.execute(
+                    f"create table {name.split('/')[1]} as " + sql.sql_text(name),
+                    sql.bind(name, {"default_days": DEFAULT_WINDOW_DAYS}),
+                )
             sql.execute_script(con, "macros/signals")
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
@@ -353,9 +357,11 @@ def _build_staging(con, settings: Settings, sources) -> None:
     """Staging: one typed table per source, the latest version of each row. Tickets are
     published once, as ticket_facts, read in one pass from a view over the checked rows (a
     table of them first cost a copy of 10M rows); surveys then take team, agent, type and
-    priority from it (see staging/survey_latest and staging/stg_tickets_view)."""
+    priority from it (see staging/survey_latest and staging/stg_tickets_view). Every row
+    carries its customer's integer key (staging/customer_keys)."""
     tz = {"tz": settings.timezone}
     con.execute("create table stg_customers as " + sql.sql_text("staging/stg_customers"))
+    con.execute("create table customer_keys as " + sql.sql_text("staging/customer_keys"))
     con.execute("create temp view stg_tickets as " + sql.sql_text("staging/stg_tickets"))
     con.execute("create temp view survey_latest as " + sql.sql_text("staging/survey_latest"))
     con.execute("create table ticket_facts as " + sql.sql_text("marts/ticket_facts"))

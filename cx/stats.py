@@ -29,6 +29,11 @@ MIN_TEST_N = 30
 # ---------------------------------------------------------------- windows
 
 
+# The dashboard's default window: this many days up to the newest data. The refresh stores
+# the high-expectation signals for the day before it (the end of its previous period).
+DEFAULT_WINDOW_DAYS = 90
+
+
 def window_days(start: date, end: date) -> int:
     """Days in the inclusive window [start, end]."""
     return (end - start).days + 1

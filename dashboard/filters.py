@@ -16,7 +16,7 @@ from cx import stats
 from cx.metrics import segment_filter
 from dashboard import data, fmt
 
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = stats.DEFAULT_WINDOW_DAYS
 FILTER_DIMENSIONS = ("region", "product", "tier", "channel", "team", "platform")
 COMPARE = {"previous": "previous period", "year": "same period last year"}
 

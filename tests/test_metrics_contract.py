@@ -161,6 +161,14 @@ def test_where_with_unknown_value_keeps_nothing(small_warehouse):
     assert none["tickets"] == 0 and none["nps"] is None and none["high_expectation_pct"] is None
 
 
+def test_high_expectation_share_is_zero_not_null_when_no_active_customer_is_one(small_warehouse):
+    # NA: C3 and C4 are active (T5, surveys), neither shows two signals.
+    values = metrics(small_warehouse, where={"region": ["NA"]})
+    assert values["tickets"] == 1 and values["high_expectation_pct"] == 0.0
+    # EU: C1 and C2, of C1, C2 and C3 (whose ticket T4 was filed under EU): 2 of 3.
+    assert metrics(small_warehouse, where={"region": ["EU"]})["high_expectation_pct"] == pytest.approx(200 / 3)
+
+
 def test_later_file_updates_earlier_rows(small_warehouse):
     # T3 is open in tickets-2026-01.csv and resolved in tickets-2026-02.csv, which sorts last.
     with duckdb.connect(str(small_warehouse), read_only=True) as con:

@@ -29,3 +29,8 @@ create or replace macro p90_of(x) as quantile_cont(x, 0.9);
 -- Both at once, as [median, p90]: one selection over the values instead of two (at 10M
 -- tickets each costs about a quarter of a second).
 create or replace macro median_p90_of(x) as quantile_cont(x, [0.5, 0.9]);
+
+-- A set of customers as a bit string over their integer keys 1..n (customer_keys; n must be
+-- a constant or a bound parameter): 50 KB for 400k customers. Union and intersection are
+-- | and &, and bit_count counts: at 10M tickets a third of the time of a distinct.
+create or replace macro customer_set(key, n) as bitstring_agg(key, 1, n);

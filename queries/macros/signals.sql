@@ -1,8 +1,15 @@
 -- High-expectation signals for a window ending on end_day (DATE or null: the last day in
--- the data). Null reads the table computed at refresh; any other day is computed on the
--- fly. The branch that does not apply is pruned before it runs, because its guard is a
--- constant; callers pass null for the last day in the data (cx.metrics.window_end).
+-- the data). The ends the refresh stored (customer_signals_stored) are read from there;
+-- any other day is computed on the fly. For a stored end the computed branch is asked for
+-- year 1, where no row lies: its scans skip every row group, so it costs nothing.
 create or replace macro he_signals(end_day) as table
-    select * from customer_signals_latest where end_day is null
+    select * exclude (signals_end) from customer_signals_stored
+    where signals_end = coalesce(end_day::date, (select last_day from data_bounds))
     union all by name
-    select * from customer_signals(end_day) where end_day is not null;
+    select * from customer_signals(
+        case
+            when end_day is null then date '0001-01-01'
+            when end_day::date in (select signals_end from customer_signals_stored) then date '0001-01-01'
+            else end_day::date
+        end
+    );

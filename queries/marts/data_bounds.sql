@@ -1,5 +1,7 @@
--- One row: the first and last local day of any event, and the tickets' as-of time (the
--- latest created, first response or resolution), which the 14-day rule counts up to.
+-- One row: the first and last local day of any event, the tickets' as-of time (the
+-- latest created, first response or resolution), which the 14-day rule counts up to, and
+-- the highest customer key (customer_keys are 1..customer_keys), which sets of customers
+-- are sized by (customer_set).
 with
 
 days as (
@@ -16,7 +18,11 @@ ticket_times as (
 ),
 
 final as (
-    select min(d.first_day) as first_day, max(d.last_day) as last_day, any_value(t.as_of) as as_of
+    select
+        min(d.first_day) as first_day,
+        max(d.last_day) as last_day,
+        any_value(t.as_of) as as_of,
+        (select count(*) from customer_keys) as customer_keys
     from days as d, ticket_times as t
 )
 

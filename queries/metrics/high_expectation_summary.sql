@@ -6,26 +6,26 @@ surveys as (select * from surveys_in($start, $end, $f)),
 
 tickets as (select * from tickets_in($start, $end, $f)),
 
-reviews as (select * from reviews_in($start, $end, $f) where customer_id is not null),
+reviews as (select * from reviews_in($start, $end, $f) where customer_key is not null),
 
 active as (
-    select customer_id from surveys
+    select customer_key from surveys
     union
-    select customer_id from tickets
+    select customer_key from tickets
     union
-    select customer_id from reviews
+    select customer_key from reviews
 ),
 
 flagged as (
     select
-        a.customer_id,
+        a.customer_key,
         coalesce(s.is_high_expectation, false) as is_high_expectation,
         coalesce(s.demanding, false) as demanding,
         coalesce(s.vocal, false) as vocal,
         coalesce(s.in_touch, false) as in_touch,
         coalesce(s.influential, false) as influential
     from active as a
-    left join he_signals($end) as s on a.customer_id = s.customer_id
+    left join he_signals($end) as s on a.customer_key = s.customer_key
 ),
 
 survey_side as (
@@ -37,7 +37,7 @@ survey_side as (
         count(s.csat) as csat_responses,
         csat_pct(s.csat) as csat_pct
     from surveys as s
-    join flagged as f on s.customer_id = f.customer_id
+    join flagged as f on s.customer_key = f.customer_key
     group by f.is_high_expectation
 ),
 
@@ -48,7 +48,7 @@ ticket_side as (
         median_of(t.first_response_hours) as first_response_hours_median,
         median_of(t.resolution_hours) as resolution_hours_median
     from tickets as t
-    join flagged as f on t.customer_id = f.customer_id
+    join flagged as f on t.customer_key = f.customer_key
     group by f.is_high_expectation
 ),
 

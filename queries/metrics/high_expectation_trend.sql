@@ -3,17 +3,17 @@
 with
 
 activity as (
-    select customer_id, submitted_date as day from surveys_in($start, $end, $f)
+    select customer_key, submitted_date as day from surveys_in($start, $end, $f)
     union all
-    select customer_id, created_date from tickets_in($start, $end, $f)
+    select customer_key, created_date from tickets_in($start, $end, $f)
     union all
-    select customer_id, posted_date from reviews_in($start, $end, $f) where customer_id is not null
+    select customer_key, posted_date from reviews_in($start, $end, $f) where customer_key is not null
 ),
 
-signals as (select customer_id, is_high_expectation from he_signals($end)),
+signals as (select customer_key, is_high_expectation from he_signals($end)),
 
 per_period as (
-    select distinct date_trunc($grain, day)::date as period, customer_id from activity
+    select distinct date_trunc($grain, day)::date as period, customer_key from activity
 ),
 
 final as (
@@ -23,7 +23,7 @@ final as (
         count(*) filter (where s.is_high_expectation) as high_expectation_customers,
         pct_true(coalesce(s.is_high_expectation, false)) as high_expectation_pct
     from per_period as p
-    left join signals as s on p.customer_id = s.customer_id
+    left join signals as s on p.customer_key = s.customer_key
     group by p.period
     order by p.period
 )

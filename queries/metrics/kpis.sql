@@ -1,18 +1,13 @@
 -- Every KPI of the metric contract for one window and segment filter, as one row.
 -- $start, $end: DATE or null (all data). $f: one list of allowed values per dimension.
+-- $customers: the highest customer key (data_bounds), the size of a customer_set.
 -- Each row set is used once: the active customers read the sources again for the one
 -- column they need (a CTE used twice is materialized, and a copy of 10M tickets cost more
 -- than the second scan).
 with
 
--- Customers with a failure ticket at any time, in any segment.
-failed_customers as (select distinct customer_id from failure_recoveries),
-
-surveys as (
-    select s.*, fc.customer_id is not null as had_failure
-    from surveys_in($start, $end, $f) as s
-    left join failed_customers as fc on s.customer_id = fc.customer_id
-),
+-- customer_had_failure: a failure ticket at any time, in any segment (set at refresh).
+surveys as (select * from surveys_in($start, $end, $f)),
 
 reviews as (select * from reviews_in($start, $end, $f)),
 
@@ -27,7 +22,7 @@ survey_kpis as (
         nps_score(nps) as nps,
         nps_moe95(nps) as nps_moe95,
         avg(ces) as ces_avg,
-        nps_score(case when not had_failure then nps end) as nps_no_failure
+        nps_score(case when not customer_had_failure then nps end) as nps_no_failure
     from surveys
 ),
 
@@ -65,19 +60,28 @@ recovery_kpis as (
     from failures
 ),
 
+-- Customers as sets of integer keys: a union of bit strings instead of a distinct.
 active_customers as (
-    select customer_id from surveys_in($start, $end, $f)
-    union
-    select customer_id from tickets_in($start, $end, $f)
-    union
-    select customer_id from reviews_in($start, $end, $f) where customer_id is not null
+    select bit_or(active) as active
+    from (
+        select customer_set(customer_key, $customers) as active from tickets_in($start, $end, $f)
+        union all
+        select customer_set(customer_key, $customers) from surveys_in($start, $end, $f)
+        union all
+        select customer_set(customer_key, $customers) from reviews_in($start, $end, $f)
+    )
+),
+
+high_expectation_customers as (
+    select customer_set(customer_key, $customers) as customers
+    from he_signals($end)
+    where is_high_expectation
 ),
 
 high_expectation_kpis as (
-    select pct_true(coalesce(sig.is_high_expectation, false)) as high_expectation_pct
-    from active_customers as a
-    left join he_signals($end) as sig
-        on a.customer_id = sig.customer_id
+    select 100.0 * coalesce(bit_count(a.active & h.customers), 0) / nullif(bit_count(a.active), 0)
+        as high_expectation_pct
+    from active_customers as a, high_expectation_customers as h
 ),
 
 final as (

@@ -4,13 +4,11 @@
 -- and nps_after_failed_recovery of metrics/kpis.
 with
 
-failed_customers as (select distinct customer_id from failure_recoveries),
-
+-- customer_had_failure: a failure ticket at any time, in any segment (set at refresh).
 no_failure as (
     select s.nps
     from surveys_in($start, $end, $f) as s
-    anti join failed_customers as fc on s.customer_id = fc.customer_id
-    where s.nps is not null
+    where s.nps is not null and not s.customer_had_failure
 ),
 
 after_failure as (

@@ -3,7 +3,7 @@
 with
 
 signals as (
-    select customer_id
+    select customer_key
     from he_signals($end)
     where is_high_expectation and $dim = 'high_expectation'
 ),
@@ -15,10 +15,10 @@ surveys as (
         s.csat,
         segment_of(
             $dim, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform,
-            case when sig.customer_id is null then 'no' else 'yes' end
+            case when sig.customer_key is null then 'no' else 'yes' end
         ) as segment
     from surveys_in($start, $end, $f) as s
-    left join signals as sig on s.customer_id = sig.customer_id
+    left join signals as sig on s.customer_key = sig.customer_key
 ),
 
 final as (

@@ -6,7 +6,7 @@
 with
 
 signals as (
-    select customer_id
+    select customer_key
     from he_signals($end)
     where is_high_expectation and $dim = 'high_expectation'
 ),
@@ -16,10 +16,10 @@ surveys as (
         s.*,
         segment_of(
             $dim, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform,
-            case when sig.customer_id is null then 'no' else 'yes' end
+            case when sig.customer_key is null then 'no' else 'yes' end
         ) as segment
     from surveys_in($start, $end, $f) as s
-    left join signals as sig on s.customer_id = sig.customer_id
+    left join signals as sig on s.customer_key = sig.customer_key
 ),
 
 tickets as (
@@ -27,10 +27,10 @@ tickets as (
         t.*,
         segment_of(
             $dim, t.region, t.product, t.tier, t.language, t.channel, t.team, t.agent, t.type, t.priority, t.platform,
-            case when sig.customer_id is null then 'no' else 'yes' end
+            case when sig.customer_key is null then 'no' else 'yes' end
         ) as segment
     from tickets_in($start, $end, $f) as t
-    left join signals as sig on t.customer_id = sig.customer_id
+    left join signals as sig on t.customer_key = sig.customer_key
 ),
 
 failures as (
@@ -38,10 +38,10 @@ failures as (
         r.*,
         segment_of(
             $dim, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform,
-            case when sig.customer_id is null then 'no' else 'yes' end
+            case when sig.customer_key is null then 'no' else 'yes' end
         ) as segment
     from failures_in($start, $end, $f) as r
-    left join signals as sig on r.customer_id = sig.customer_id
+    left join signals as sig on r.customer_key = sig.customer_key
 ),
 
 reviews as (
@@ -49,10 +49,10 @@ reviews as (
         r.*,
         segment_of(
             $dim, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform,
-            case when r.customer_id is null then null when sig.customer_id is null then 'no' else 'yes' end
+            case when r.customer_key is null then null when sig.customer_key is null then 'no' else 'yes' end
         ) as segment
     from reviews_in($start, $end, $f) as r
-    left join signals as sig on r.customer_id = sig.customer_id
+    left join signals as sig on r.customer_key = sig.customer_key
 ),
 
 survey_stats as (

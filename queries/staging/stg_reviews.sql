@@ -5,7 +5,12 @@ with
 -- Read twice (the superseded IDs, the rows), not copied: a copy of 10M rows costs more.
 source as not materialized (select * from checked_reviews where len(_problems) = 0),
 
-customers as (select * from stg_customers),
+-- Every known customer ID with its key; segments where the customers export has them.
+customers as (
+    select k.customer_id, k.customer_key, c.* exclude (customer_id)
+    from customer_keys as k
+    left join stg_customers as c on k.customer_id = c.customer_id
+),
 
 -- An ID in several good rows (overlapping exports): the row from the file that sorts
 -- last wins. Found by aggregate and join, not a window: a window would carry every
@@ -56,7 +61,8 @@ final as (
         null::varchar as team,
         null::varchar as agent,
         null::varchar as type,
-        null::varchar as priority
+        null::varchar as priority,
+        c.customer_key
     from typed as r
     left join customers as c on r.customer_id = c.customer_id
 )

@@ -8,7 +8,12 @@ with
 -- Read twice (the superseded IDs, the rows), not copied: a copy of 10M rows costs more.
 source as not materialized (select * from checked_surveys where len(_problems) = 0),
 
-customers as (select * from stg_customers),
+-- Every known customer ID with its key; segments where the customers export has them.
+customers as (
+    select k.customer_id, k.customer_key, c.* exclude (customer_id)
+    from customer_keys as k
+    left join stg_customers as c on k.customer_id = c.customer_id
+),
 
 -- An ID in several good rows (overlapping exports): the row from the file that sorts
 -- last wins. Found by aggregate and join, not a window: a window would carry every
@@ -55,7 +60,8 @@ final as (
         ),
         timezone(current_setting('TimeZone'), timezone('UTC', s.submitted_at))::date as submitted_date,
         c.language as language,
-        null::varchar as platform
+        null::varchar as platform,
+        c.customer_key
     from typed as s
     left join customers as c on s.customer_id = c.customer_id
 )

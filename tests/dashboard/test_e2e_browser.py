@@ -40,9 +40,8 @@ def server(sample_warehouse):
     env = dict(os.environ, CX_WAREHOUSE=str(sample_warehouse), PYTHONUNBUFFERED="1")
     log = (sample_warehouse.parent / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+        # As a reader starts it (README): the CLI, which runs dashboard/serve.py.
+        [sys.executable, "-m", "cx", "dashboard", "--warehouse", str(sample_warehouse), "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
