@@ -60,9 +60,8 @@ def kpis(
     if start and end and start > end:
         raise UsageError(f"--start {start} is after --end {end}")
     bounds = sql.rows(con, "metrics/bounds")[0]
-    end = None if end == bounds["last_day"] else end  # as window_end, without a second read
     row = sql.rows(
-        con, "metrics/kpis", start=start, end=end, f=segment_filter(where),
+        con, "metrics/kpis", start=start, end=_end_param(end, bounds["last_day"]), f=segment_filter(where),
         customers=max(bounds["customer_keys"] or 0, 1),
     )[0]
     return {k: _plain(row[k]) for k in KPI_KEYS} | {
@@ -75,7 +74,10 @@ def window_end(con: duckdb.DuckDBPyConnection, end: date | None) -> date | None:
     were computed at refresh (queries/macros/signals.sql); any other day as given."""
     if end is None:
         return None
-    last_day = sql.rows(con, "metrics/bounds")[0]["last_day"]
+    return _end_param(end, sql.rows(con, "metrics/bounds")[0]["last_day"])
+
+
+def _end_param(end: date | None, last_day: date | None) -> date | None:
     return None if end == last_day else end
 
 

@@ -8,8 +8,8 @@ create or replace macro he_signals(end_day) as table
     union all by name
     select * from customer_signals(
         case
-            when end_day is null then date '0001-01-01'
-            when end_day::date in (select signals_end from customer_signals_stored) then date '0001-01-01'
+            when end_day is null or end_day::date in (select signals_end from customer_signals_stored)
+                then date '0001-01-01'
             else end_day::date
         end
     );
