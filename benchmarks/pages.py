@@ -160,6 +160,7 @@ DONE = """
 
 TIMING_LINE = re.compile(r"\[cx\.dashboard\]\s+([\d.]+)s ")  # a query run (dashboard/data.py)
 RUN_LINE = re.compile(r"\[cx\.dashboard\] run\s+([\d.]+)s ")  # a script run (dashboard/app.py)
+WARMED_LINE = re.compile(r"\[cx\.dashboard\] warm-up: .* in ([\d.]+) s")  # dashboard/warmup.py
 
 
 @dataclass
@@ -195,11 +196,14 @@ def free_port() -> int:
 class Server:
     """A Streamlit server in its own process group, its output in a log file."""
 
-    def __init__(self, cmd: list[str], port: int, log: Path, cwd: Path = ROOT, port_flag: str = "--port"):
+    def __init__(self, cmd: list[str], port: int, log: Path, cwd: Path = ROOT, port_flag: str = "--port",
+                 warm: str = "wait"):
         self.base = f"http://127.0.0.1:{port}"
         self.log_path = log
         self._log = log.open("w")
-        env = dict(os.environ, CX_DASHBOARD_TIMINGS="1", PYTHONUNBUFFERED="1")
+        self.warmup_seconds: float | None = None
+        env = dict(os.environ, CX_DASHBOARD_TIMINGS="1", PYTHONUNBUFFERED="1",
+                   CX_DASHBOARD_WARMUP="0" if warm == "off" else "1")
         self.proc = subprocess.Popen(cmd + [port_flag, str(port)], cwd=cwd, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + 60
@@ -211,9 +215,23 @@ class Server:
                 self.stop()
                 raise SystemExit(f"the server did not start:\n{log.read_text()}")
             time.sleep(0.1)
+        if warm == "wait" and (cwd / "dashboard" / "warmup.py").exists():  # a checkout that warms up
+            self.wait_warm()
+
+    def wait_warm(self, timeout_s: float = 600) -> None:
+        """Until the server has computed every page's default view (dashboard/warmup.py logs
+        how long that took)."""
+        deadline = time.time() + timeout_s
+        while time.time() < deadline:
+            m = WARMED_LINE.search(self.log_path.read_text())
+            if m:
+                self.warmup_seconds = float(m.group(1))
+                return
+            time.sleep(0.2)
+        raise SystemExit(f"the server did not finish its warm-up in {timeout_s:.0f} s")
 
     @classmethod
-    def dashboard(cls, warehouse: Path, log: Path, how: str = "cli", root: Path = ROOT) -> Server:
+    def dashboard(cls, warehouse: Path, log: Path, how: str = "cli", root: Path = ROOT, warm: str = "wait") -> Server:
         """What a user starts: `python -m cx dashboard --warehouse W --port P`, in the checkout
         `root`; or, with how="serve" (and a checkout that has it), dashboard/serve.py: the same
         server with pandas imported at start."""
@@ -221,9 +239,9 @@ class Server:
         if how == "serve" and serve.exists():
             os.environ["CX_WAREHOUSE"] = str(warehouse)
             return cls([sys.executable, str(serve), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                       free_port(), log, cwd=root, port_flag="--server.port")
+                       free_port(), log, cwd=root, port_flag="--server.port", warm=warm)
         return cls([sys.executable, "-m", "cx", "dashboard", "--warehouse", str(warehouse)], free_port(), log,
-                   cwd=root)
+                   cwd=root, warm=warm)
 
     @classmethod
     def floor(cls, folder: Path, log: Path) -> Server:
@@ -492,7 +510,7 @@ def table(results: list[PageResult]) -> list[str]:
 
 
 def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, rows: dict[str, int],
-           load_before: str, load_after: str) -> str:
+           load_before: str, load_after: str, warmups: list[float] = ()) -> str:
     label, value = args.filter or ("", "")
     command = "`.venv/bin/python " + shlex.join(["benchmarks/pages.py", *sys.argv[1:]]) + "`"
     lines = [
@@ -511,6 +529,11 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
          "navigation start"
          + (", on a server started for that page)" if args.restart_each else
             ", after server start: the first page listed also pays the server's first-run imports)"))
+        + (f". The server's warm-up (dashboard/warmup.py) had finished before the first page: it took "
+           f"{', '.join(f'{w:.1f} s' for w in warmups)} after the server answered, so *first* is a page no "
+           "reader had opened but whose default view was computed" if warmups and args.warm == "wait" else "")
+        + (". Warm-up off (CX_DASHBOARD_WARMUP=0): *first* includes the page's queries on a cold server"
+           if args.warm == "off" else "")
         + "; default filters (the last 90 days). *reload*: browser reload, server caches warm "
         f"(median of {args.repeat}); *filter, new*: "
         f"pick {label} = {value} in the sidebar (its queries not yet cached); *filter, seen*: remove it or pick "
@@ -556,6 +579,9 @@ def main() -> None:
                         help="start a new server for each page, so that every first render is on a cold server")
     parser.add_argument("--settle", type=int, default=500,
                         help="ms without any change that confirm the end (not counted in the figures)")
+    parser.add_argument("--warm", choices=["wait", "off", "race"], default="wait",
+                        help="the server's warm-up of every page's default view (dashboard/warmup.py): wait for "
+                             "it before the first page (default), turn it off, or start at once")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a step may take")
     parser.add_argument("--shots", type=Path, default=SHOTS, help="screenshots folder (default screenshots/pages/)")
     parser.add_argument("--no-shots", dest="shots", action="store_const", const=None)
@@ -593,12 +619,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cx-bench-pages-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         servers: dict[str, Server] = {}
+        warmups: list[float] = []
 
         def start(label: str, i: int) -> Server:
             if label in servers:
                 servers.pop(label).stop()
             servers[label] = Server.dashboard(args.warehouse, Path(tmp) / f"server-{label}-{i}.log", args.server,
-                                              checkouts[label])
+                                              checkouts[label], args.warm)
+            if servers[label].warmup_seconds is not None:
+                print(f"{label or 'server'}: warm-up took {servers[label].warmup_seconds:.1f} s", flush=True)
+                warmups.append(servers[label].warmup_seconds)
             return servers[label]
 
         def shots_of(label: str) -> Path | None:
@@ -634,7 +664,7 @@ def main() -> None:
                 server.stop()
             browser.close()
     load_after = load()
-    text = report(floor, results, args, rows, load_before, load_after)
+    text = report(floor, results, args, rows, load_before, load_after, warmups)
     print()
     print(text)
     if args.append:

@@ -170,20 +170,27 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     # Malformed record R_j (j-th, 1-based) sits after R_j - 2 - (j - 1) good rows.
     records = [m["line"] for m in f.malformed]
     good_before = [r - 2 - j for j, r in enumerate(records)]
-    con.execute(
-        f"create temp table {table}_bad as select g as good_before, max(j) as bad_through "
-        "from (select unnest($g::bigint[]) as g, unnest($j::bigint[]) as j) group by g",
-        {"g": good_before, "j": list(range(1, len(records) + 1))},
-    )
+    bad_through, bad_join = "0", ""
+    if records:  # each join costs about 1 s per million rows: only the one that is needed
+        con.execute(
+            f"create temp table {table}_bad as select g as good_before, max(j) as bad_through "
+            "from (select unnest($g::bigint[]) as g, unnest($j::bigint[]) as j) group by g",
+            {"g": good_before, "j": list(range(1, len(records) + 1))},
+        )
+        bad_through = "coalesce(d.bad_through, 0)"
+        bad_join = f"asof left join {table}_bad as d on r._k >= d.good_before"
+    breaks_through, breaks_join = "0", ""
+    if con.execute(f"select count(*) from {table}_breaks").fetchone()[0]:
+        breaks_through = "coalesce(b.breaks_through, 0)"
+        breaks_join = f"asof left join {table}_breaks as b on r._k > b.k"
     con.execute(
         f"""create temp view {table} as
         with rows as (select *, rowid as _k from {table}_read)
-        select r.* exclude (_k),
-               2 + r._k + coalesce(d.bad_through, 0) + coalesce(b.breaks_through, 0) as _line
-        from rows as r
-        asof left join {table}_breaks as b on r._k > b.k
-        asof left join {table}_bad as d on r._k >= d.good_before"""
+        select r.* exclude (_k), 2 + r._k + {bad_through} + {breaks_through} as _line
+        from rows as r {breaks_join} {bad_join}"""
     )
+    if not records:
+        return
     # The malformed records' own lines: their record number plus the breaks before them.
     cumulative = con.execute(f"select k, breaks_through from {table}_breaks order by k").fetchall()
     keys = [k for k, _ in cumulative]

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cx.config import ConfigError, Settings, load_settings
-from dashboard import data, filters, fmt
+from dashboard import data, filters, fmt, warmup
 
 CSS = """
 <style>
@@ -61,6 +61,7 @@ def setup(with_filters: bool) -> None:
     src = data.current_source()
     if src is None:
         return
+    warmup.ensure(src.version)  # a new warehouse version: warm every page
     fresh = data.one_row("pages/freshness")
     first_day, last_day = data.as_date(fresh.get("first_day")), data.as_date(fresh.get("last_day"))
     flt = filters.sidebar(first_day, last_day) if with_filters and first_day and last_day else None

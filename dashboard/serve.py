@@ -4,11 +4,14 @@
 
 Streamlit imports a page's modules on the first script run, so the first reader after a
 server start waited for pandas and numpy (about 1 s on 2 cores). Imported here, before the
-server listens, they are already in sys.modules when that first run starts.
+server listens, they are already in sys.modules when that first run starts. Then every
+page's default view is computed in the background (dashboard/warmup.py; CX_DASHBOARD_WARMUP=0
+turns it off).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +36,12 @@ def preload() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     preload()
+    from dashboard import warmup
+
+    # Every page's default view computed before its first reader (dashboard/warmup.py).
+    os.environ.setdefault(warmup.ENV, "1")
+    if warmup.enabled():
+        warmup.at_server_start()
     from streamlit import delta_generator
     from streamlit.web import cli
 

@@ -7,7 +7,7 @@ import sys
 from streamlit import delta_generator
 from streamlit.web import cli
 
-from dashboard import serve
+from dashboard import serve, warmup
 
 
 def test_serve_runs_the_app_after_importing_the_libraries(monkeypatch):
@@ -18,9 +18,13 @@ def test_serve_runs_the_app_after_importing_the_libraries(monkeypatch):
         return 0
 
     monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.delenv(warmup.ENV, raising=False)
+    warmed = []
+    monkeypatch.setattr(warmup, "at_server_start", lambda: warmed.append(True))
     monkeypatch.setattr(sys, "argv", ["serve.py", "--server.port", "8611"])
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     assert serve.main() == 0
     assert seen == {"argv": ["streamlit", "run", str(serve.APP), "--server.port", "8611"],
                     "prog_name": "streamlit", "pandas": True}
     assert serve.APP.name == "app.py" and serve.APP.exists()
+    assert warmed == [True]  # every page's default view is computed once the server answers
