@@ -529,11 +529,7 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
          "navigation start"
          + (", on a server started for that page)" if args.restart_each else
             ", after server start: the first page listed also pays the server's first-run imports)"))
-        + (f". The server's warm-up (dashboard/warmup.py) had finished before the first page: it took "
-           f"{', '.join(f'{w:.1f} s' for w in warmups)} after the server answered, so *first* is a page no "
-           "reader had opened but whose default view was computed" if warmups and args.warm == "wait" else "")
-        + (". Warm-up off (CX_DASHBOARD_WARMUP=0): *first* includes the page's queries on a cold server"
-           if args.warm == "off" else "")
+
         + "; default filters (the last 90 days). *reload*: browser reload, server caches warm "
         f"(median of {args.repeat}); *filter, new*: "
         f"pick {label} = {value} in the sidebar (its queries not yet cached); *filter, seen*: remove it or pick "
@@ -544,6 +540,12 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
         + (" The floor row is the same steps on the smallest Streamlit page with a sidebar filter, four tiles "
            "and one Plotly chart: what Streamlit, Plotly and Chromium cost on this machine before any query or "
            "page code." if floor else ""),
+        *([f"The server's warm-up (dashboard/warmup.py) had finished before the first page: it took "
+           f"{', '.join(f'{w:.1f} s' for w in warmups)} after the server answered. *first* is therefore a page no "
+           "reader had opened, whose default view the server had already computed."]
+          if warmups and args.warm == "wait" else []),
+        *(["Warm-up off (CX_DASHBOARD_WARMUP=0): *first* includes the page's queries on a cold server."]
+          if args.warm == "off" else []),
         *([args.note] if args.note else []),
         "",
     ]

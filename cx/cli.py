@@ -192,6 +192,11 @@ def cmd_dashboard(args) -> int:
         "--server.port", str(args.port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
+    if os.name == "posix":
+        # The server replaces this process: stopping `python -m cx dashboard` (Ctrl-C, a
+        # terminate from a supervisor or a test) stops the server, not just its parent.
+        sys.stdout.flush()
+        os.execve(sys.executable, cmd, env)
     return subprocess.call(cmd, env=env)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import readings, stats
-from dashboard import data, fmt, frame
+from dashboard import data, fmt, frame, model
 
 col = st.column_config
 
@@ -50,9 +50,11 @@ def built_with(ctx: frame.Page) -> dict:
 
 
 def describe(ctx: frame.Page) -> str:
-    """The dates and segment filters the page shows (these pages compare groups, not periods)."""
+    """The dates and segment filters the page shows; its headline rates also show their change
+    against the comparison period."""
     flt = ctx.filters
-    text = f"**{fmt.window(flt.start, flt.end)}**"
+    cstart, cend = flt.comparison
+    text = f"**{fmt.window(flt.start, flt.end)}** (changes against the {flt.compare_label}, {fmt.window(cstart, cend)})"
     if flt.where:
         text += " · " + " · ".join(f"{fmt.dimension_label(d)}: {', '.join(v)}" for d, v in flt.where.items())
     return text
@@ -70,15 +72,36 @@ def grain_control(default: str = "month") -> str:
 
 
 def tile(column, label: str, value: str, note: str = "", *, help: str | None = None, target: str | None = None,
-         target_met: bool | None = None, small: bool = False) -> None:
-    """One bordered st.metric with its target line and a caption saying what stands behind it."""
+         target_met: bool | None = None, small: bool = False, change: model.Tile | None = None) -> None:
+    """One bordered st.metric with its target line and a caption saying what stands behind it;
+    with `change` (an overview tile of the same KPI), its change against the comparison period."""
     with column, st.container(border=True):
-        st.metric(label, value, help=help)
+        if change is None or change.delta_text is None:
+            st.metric(label, value, help=help)
+        else:
+            st.metric(label, value, change.delta_text, delta_color=change.delta_color, delta_arrow=change.delta_arrow,
+                      delta_description=change.delta_note or None, help=help)
         if target:
             color = {True: "green", False: "red", None: "gray"}[target_met]
             st.markdown(f":{color}[{target}]")
         if note:
             st.caption((":material/warning: " if small else "") + note)
+
+
+def compared(ctx: frame.Page, key: str, now: dict) -> model.Tile:
+    """The overview's tile of KPI `key` for the page's filters: its change against the
+    comparison period (grey when within noise), the same numbers and test as the overview."""
+    flt = ctx.filters
+    return model.tile(
+        key, now, data.kpis(*flt.comparison, flt.where), data.one_row("pages/kpi_counts", **flt.params()),
+        data.one_row("pages/kpi_counts", **flt.comparison_params()), ctx.settings.targets, flt.compare_label,
+    )
+
+
+def change_note(change: model.Tile) -> str:
+    """What the change against the comparison period amounts to, for a tile's caption."""
+    _, sep, rest = change.note.partition(" · ")  # after the sample's size: "change within noise", ...
+    return sep + rest
 
 
 def target_text(value: float | None, target: float | None, unit: str, decimals: int = 1,

@@ -44,6 +44,12 @@ def tiles(now: dict, before: dict, counts_now: dict, counts_before: dict, target
     ]
 
 
+def tile(key: str, now: dict, before: dict, counts_now: dict, counts_before: dict, targets: dict,
+         compare_label: str) -> Tile:
+    """One of the overview's tiles (fmt.TILES), for a page that shows that KPI too."""
+    return _tile(fmt.TILE_BY_KEY[key], now, before, counts_now, counts_before, targets.get(key), compare_label)
+
+
 def _tile(k: Kpi, now, before, cn, cb, target, compare_label) -> Tile:
     value, previous = _num(now.get(k.key)), _num(before.get(k.key))
     n, n_before = int(cn.get(k.n_key) or 0), int(cb.get(k.n_key) or 0)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -112,3 +117,31 @@ def test_rejected_formats(tmp_path, data_copy):
     # The rejected row is counted nowhere.
     values = json.loads(cx("metrics", "--warehouse", target, "--format", "json").stdout)
     assert values["responses"] == 10
+
+
+def test_dashboard_server_is_the_process_started(tmp_path):
+    """`python -m cx dashboard` becomes the server: terminating it leaves no server behind."""
+    if os.name != "posix":
+        pytest.skip("exec is POSIX")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, CX_DASHBOARD_WARMUP="0")
+    proc = subprocess.Popen([sys.executable, "-m", "cx", "dashboard", "--warehouse", str(tmp_path / "none.duckdb"),
+                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail("the server did not start")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    time.sleep(0.5)
+    with pytest.raises(OSError):  # nobody listens on the port any more
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)

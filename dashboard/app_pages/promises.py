@@ -37,10 +37,12 @@ kept = readings.Share(now.get("promise_kept_pct"), int(counts.get("promise_n") o
 target, met = analyses.target_text(kept.pct, targets.get("promise_kept_pct"), "%")
 notice = readings.Share(now.get("proactive_pct"), readings.total(proactive_rows, "tickets"))
 cols = st.columns(4)
+change = analyses.compared(ctx, "promise_kept_pct", now)
 analyses.tile(cols[0], "Promises kept", fmt.number(kept.pct, 1, "%"),
-              readings.share_note(kept, "resolved tickets with a promise"), target=target, target_met=met,
+              readings.share_note(kept, "resolved tickets with a promise") + analyses.change_note(change),
+              target=target, target_met=met,
               help="Resolved tickets resolved by the time promised to the customer. An open ticket is not yet "
-                   "kept or broken.", small=0 < kept.n < readings.MIN_N)
+                   "kept or broken.", small=0 < kept.n < readings.MIN_N, change=change)
 analyses.tile(cols[1], "Resolved with a promise", fmt.count(counts.get("promise_n")),
               f"of {fmt.count(counts.get('resolution_n'))} resolved tickets",
               help="Resolved tickets that carried a promised resolution time (promised_at).")

@@ -42,10 +42,11 @@ cols = st.columns(4)
 analyses.tile(cols[0], "Service failures", fmt.count(now.get("failures")),
               f"{', '.join(conf['failure_types'])} tickets created in these dates",
               help="Tickets whose type is a service failure ([recovery] failure_types in config/cx.toml).")
+change = analyses.compared(ctx, "recovery_pct", now)
 analyses.tile(cols[1], "Recovery rate", fmt.number(rate.pct, 1, "%"),
-              readings.share_note(rate, "failures with an outcome"),
+              readings.share_note(rate, "failures with an outcome") + analyses.change_note(change),
               help="Failures resolved with a post-ticket CSAT of 4 or 5, of the failures whose outcome is known.",
-              target=target, target_met=met, small=0 < rate.n < readings.MIN_N)
+              target=target, target_met=met, small=0 < rate.n < readings.MIN_N, change=change)
 analyses.tile(cols[2], "NPS after a recovery", analyses.nps_text(recovered),
               readings.nps_note(recovered, "loyalty answers"),
               help="NPS of the first answer each customer gave within "

@@ -35,10 +35,11 @@ small = reviews < readings.MIN_N
 cols = st.columns(5)
 analyses.tile(cols[0], "Reviews", fmt.count(reviews), "posted in these dates",
               help="Public reviews posted in the window.")
+change = analyses.compared(ctx, "review_rating_avg", now)
 analyses.tile(cols[1], "Rating", fmt.number(rating, 2, " ★"),
               f"mean of {fmt.count(reviews, 'reviews' if reviews != 1 else 'review')}"
-              + (": a small sample, read with care" if small else ""),
-              help="Mean star rating (1-5).", target=target, target_met=met, small=small)
+              + (": a small sample, read with care" if small else "") + analyses.change_note(change),
+              help="Mean star rating (1-5).", target=target, target_met=met, small=small, change=change)
 analyses.tile(cols[2], "Negative", fmt.number(negative.pct, 1, "%"), readings.share_note(negative, "reviews"),
               help="Reviews of 2 stars or less.", small=small)
 analyses.tile(cols[3], "Replied", fmt.number(replied.pct, 1, "%"), readings.share_note(replied, "reviews"),
