@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import SMALL, build
 
+from cx import sql
 from cx.metrics import kpis
 
 SOURCES = ("customers", "surveys", "reviews", "tickets")
@@ -124,3 +125,16 @@ def test_epoch_seconds_timestamps(tmp_path, reference):
     )
     assert build(data, tmp_path / "w.duckdb").published
     assert values(tmp_path / "w.duckdb") == pytest.approx(reference)
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("T1", "T1"), ("  T1 ", "T1"), ("\tT1\r\n", "T1"), ("\u00a0T1\u00a0", "T1"), ("\fT1", "T1"),
+    ("a b", "a b"), ("", None), ("   ", None), ("\u00a0", None), (None, None),
+    (" سلام ", "سلام"), ("سلام", "سلام"), ("e\u0301 ", "e\u0301"),
+    # Only \s (tab, line feed, form feed, carriage return, space) and the no-break space.
+    ("\u2003T1", "\u2003T1"), ("T1\v", "T1\v"),
+])
+def test_values_are_trimmed_of_spaces_tabs_breaks_and_no_break_spaces(raw, clean):
+    con = duckdb.connect()
+    sql.execute_script(con, "macros/parsing")
+    assert con.execute("select clean_text($v::varchar)", {"v": raw}).fetchone()[0] == clean
