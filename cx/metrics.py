@@ -61,7 +61,7 @@ def kpis(
         raise UsageError(f"--start {start} is after --end {end}")
     bounds = sql.rows(con, "metrics/bounds")[0]
     row = sql.rows(
-        con, "metrics/kpis", start=start, end=_end_param(end, bounds["last_day"]), f=segment_filter(where),
+        con, "metrics/kpis", start=start, end=end_param(end, bounds["last_day"]), f=segment_filter(where),
         customers=max(bounds["customer_keys"] or 0, 1),
     )[0]
     return {k: _plain(row[k]) for k in KPI_KEYS} | {
@@ -74,10 +74,12 @@ def window_end(con: duckdb.DuckDBPyConnection, end: date | None) -> date | None:
     were computed at refresh (queries/macros/signals.sql); any other day as given."""
     if end is None:
         return None
-    return _end_param(end, sql.rows(con, "metrics/bounds")[0]["last_day"])
+    return end_param(end, sql.rows(con, "metrics/bounds")[0]["last_day"])
 
 
-def _end_param(end: date | None, last_day: date | None) -> date | None:
+def end_param(end: date | None, last_day: date | None) -> date | None:
+    """$end as the queries take it: null for the data's last day (the same window), so that
+    the high-expectation signals stored at refresh are read instead of computed."""
     return None if end == last_day else end
 
 

@@ -18,15 +18,9 @@ col = st.column_config
 
 
 def params(ctx: frame.Page) -> dict:
-    """$start, $end and $f of the analysis queries for the page's filters.
-
-    $end is null when the window ends on the last day in the data, as cx.metrics.window_end
-    binds it for the CLI: the high-expectation signals of that day were computed at refresh;
-    any other end computes them on the fly (slow on big data).
-    """
-    flt = ctx.filters
-    last_day = data.as_date(data.one_row("metrics/bounds").get("last_day")) or ctx.last_day
-    return {"start": flt.start, "end": None if flt.end == last_day else flt.end, "f": flt.f}
+    """$start, $end and $f of the analysis queries for the page's filters (the data layer
+    binds the data's last day as null, as the CLI does: cx.metrics.end_param)."""
+    return ctx.filters.params()
 
 
 SETTING_KEYS = ("failure_types", "unresolved_days", "loyalty_window_days", "recovered_csat_min",

@@ -143,11 +143,9 @@ def run_query(name: str, **params) -> pd.DataFrame:
 
 
 def _window_end(src: Source, end: date) -> date | None:
-    """The last day in the data travels as null, as cx.metrics.window_end does: the same
-    window, and the high-expectation signals are read from the table the refresh computed
-    (queries/macros/signals.sql) instead of being computed again."""
+    """$end as the CLI binds it (cx.metrics.end_param): the data's last day travels as null."""
     last_day = as_date(_frame(str(src.file), src.version, "pages/freshness", {}).iloc[0]["last_day"])
-    return None if end == last_day else end
+    return metrics.end_param(end, last_day)
 
 
 def one_row(name: str, **params) -> dict:

@@ -86,14 +86,14 @@ def test_picking_a_customer_opens_the_history(monkeypatch, small_warehouse):
 
 
 def test_end_is_null_for_the_last_day_in_the_data(monkeypatch, small_warehouse):
-    calls: list[tuple[str, dict]] = []
-    real = data.run_query
+    calls: list[tuple[str, dict]] = []  # the parameters the queries were bound with
+    real = data._frame
 
-    def spy(name, **params):
+    def spy(file, version, name, params):
         calls.append((name, params))
-        return real(name, **params)
+        return real(file, version, name, params)
 
-    monkeypatch.setattr(data, "run_query", spy)
+    monkeypatch.setattr(data, "_frame", spy)
     run_app(monkeypatch, small_warehouse, page="high_expectation")
     ends = {p["end"] for n, p in calls if n.startswith("metrics/") and "end" in p}
     assert ends == {None}  # the window ends on the data's last day, 2026-02-25: read the precomputed signals
