@@ -11,11 +11,13 @@ bounds as (select as_of from data_bounds),
 
 -- One answer per customer and moment: of answers given at the same time, the lowest
 -- response_id counts (the ASOF join below would otherwise pick either, at random).
+-- Customers by integer key (one per customer_id): the join partitions on it, and on 10M
+-- tickets an integer costs seconds less than text.
 nps_answers as (
-    select customer_id, submitted_at, min(response_id) as response_id, arg_min(nps, response_id) as nps
+    select customer_key, submitted_at, min(response_id) as response_id, arg_min(nps, response_id) as nps
     from stg_surveys
     where nps is not null
-    group by customer_id, submitted_at
+    group by customer_key, submitted_at
 ),
 
 outcomes as (
@@ -51,7 +53,7 @@ loyalty as (
         a.submitted_at as loyalty_candidate_at
     from outcomes as o
     asof left join nps_answers as a
-        on o.customer_id = a.customer_id and o.loyalty_from <= a.submitted_at
+        on o.customer_key = a.customer_key and o.loyalty_from <= a.submitted_at
 ),
 
 final as (
