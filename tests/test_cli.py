@@ -6,17 +6,15 @@ import csv
 import io
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from cx.metrics import KPI_KEYS
+from tests.server import answers, dashboard_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,28 +118,10 @@ def test_rejected_formats(tmp_path, data_copy):
 
 
 def test_dashboard_server_is_the_process_started(tmp_path):
-    """`python -m cx dashboard` becomes the server: terminating it leaves no server behind."""
+    """`python -m cx dashboard` becomes the server: stopping it (SIGTERM) leaves no server behind."""
     if os.name != "posix":
         pytest.skip("exec is POSIX")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, CX_DASHBOARD_WARMUP="0")
-    proc = subprocess.Popen([sys.executable, "-m", "cx", "dashboard", "--warehouse", str(tmp_path / "none.duckdb"),
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail("the server did not start")
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
+    with dashboard_server(tmp_path / "none.duckdb", tmp_path / "server.log", CX_DASHBOARD_WARMUP="0") as base:
+        assert answers(base)
     time.sleep(0.5)
-    with pytest.raises(OSError):  # nobody listens on the port any more
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+    assert not answers(base)  # nobody listens on the port any more

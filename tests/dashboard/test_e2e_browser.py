@@ -6,16 +6,12 @@ reproduce the view. Screenshots go to tests/screenshots/ (ignored by git).
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.server import dashboard_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,45 +22,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(sample_warehouse):
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
-    port = _free_port()
-    env = dict(os.environ, CX_WAREHOUSE=str(sample_warehouse), PYTHONUNBUFFERED="1")
-    log = (sample_warehouse.parent / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        # As a reader starts it (README): the CLI, which runs dashboard/serve.py.
-        [sys.executable, "-m", "cx", "dashboard", "--warehouse", str(sample_warehouse), "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"the server did not start: {(sample_warehouse.parent / 'streamlit.log').read_text()}")
-            time.sleep(0.25)
+    with dashboard_server(sample_warehouse, sample_warehouse.parent / "streamlit.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,29 +8,18 @@ logs every query it actually runs (a cache miss), so a warm page is one whose ru
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dashboard import warmup
 from tests.conftest import build
+from tests.server import dashboard_server
 
-ROOT = Path(__file__).resolve().parents[2]
 WARMED = re.compile(r"warm-up: default views of (\d+) pages computed for warehouse version (\S+)")
 QUERY = re.compile(r"^\[cx\.dashboard\]\s+[0-9.]+s (?!run\b)(\S+)", re.M)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(log: Path, pattern: re.Pattern, count: int, timeout: float = 120) -> list[re.Match]:
@@ -44,35 +33,14 @@ def _wait_for(log: Path, pattern: re.Pattern, count: int, timeout: float = 120) 
 
 
 @pytest.fixture
-def served(own_warehouse, tmp_path):
-    """The CLI's server on a fixture warehouse: (base URL, log file, data folder, warehouse)."""
+def served(own_warehouse, tmp_path, monkeypatch):
+    """The CLI's server on a fixture warehouse, query timings on: (base URL with a trailing
+    slash, log file, data folder, warehouse)."""
     data_dir, target = own_warehouse
-    port, log = _free_port(), tmp_path / "server.log"
-    env = dict(os.environ, CX_WAREHOUSE=str(target), CX_DASHBOARD_TIMINGS="1", PYTHONUNBUFFERED="1")
-    env.pop(warmup.ENV, None)
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "cx", "dashboard", "--warehouse", str(target), "--port",
-                                 str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"the server did not start: {log.read_text()}")
-            time.sleep(0.25)
-        yield base, log, data_dir, target
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    monkeypatch.delenv(warmup.ENV, raising=False)  # the server turns it on
+    log = tmp_path / "server.log"
+    with dashboard_server(target, log, CX_DASHBOARD_TIMINGS="1") as base:
+        yield base + "/", log, data_dir, target
 
 
 def _queries_during(log: Path, action) -> list[str]:
