@@ -43,12 +43,14 @@ def built_with(ctx: frame.Page) -> dict:
     return out
 
 
-def describe(ctx: frame.Page) -> str:
-    """The dates and segment filters the page shows; its headline rates also show their change
-    against the comparison period."""
+def describe(ctx: frame.Page, changes: bool = True) -> str:
+    """The dates and segment filters the page shows, and (`changes`: a headline rate shows its
+    change) the comparison period."""
     flt = ctx.filters
-    cstart, cend = flt.comparison
-    text = f"**{fmt.window(flt.start, flt.end)}** (changes against the {flt.compare_label}, {fmt.window(cstart, cend)})"
+    text = f"**{fmt.window(flt.start, flt.end)}**"
+    if changes:
+        cstart, cend = flt.comparison
+        text += f" (changes against the {flt.compare_label}, {fmt.window(cstart, cend)})"
     if flt.where:
         text += " · " + " · ".join(f"{fmt.dimension_label(d)}: {', '.join(v)}" for d, v in flt.where.items())
     return text

@@ -17,7 +17,7 @@ ctx = frame.page("High-expectation customers",
 if ctx is None or ctx.filters is None:
     st.stop()
 flt = ctx.filters
-st.markdown(analyses.describe(ctx))
+st.markdown(analyses.describe(ctx, changes=False))  # its groups are compared, not periods
 p = analyses.params(ctx)
 conf = analyses.built_with(ctx)
 

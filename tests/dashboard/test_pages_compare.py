@@ -46,3 +46,10 @@ def test_no_change_when_the_comparison_period_is_empty(monkeypatch, small_wareho
     at = run_app(monkeypatch, small_warehouse, page="recovery")
     assert metric(at, "Recovery rate").proto.delta == ""
     assert any("none in the previous period" in c.value for c in at.caption)
+
+
+def test_the_high_expectation_page_names_no_comparison_it_does_not_show(monkeypatch, small_warehouse):
+    monkeypatch.setitem(dash.PAGES, "high_expectation", "app_pages/high_expectation.py")
+    at = run_app(monkeypatch, small_warehouse, page="high_expectation")
+    assert "changes against" not in shown_text(at)
+    assert all(not m.proto.delta for m in at.metric)
