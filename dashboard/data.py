@@ -32,7 +32,9 @@ from cx.config import ROOT
 from cx.schema import DIMENSIONS
 
 DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"  # as cx.cli: `python -m cx dashboard`
-RESULT_TTL_S = 6 * 3600
+# Results are keyed by warehouse version and never go stale, so they do not expire: the
+# default views the warm-up computed stay warm until a refresh replaces the version or the
+# least recently used entries make room.
 RESULT_ENTRIES = 1000
 
 
@@ -90,7 +92,7 @@ def _connection(file: str, version: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(file, read_only=True)
 
 
-@st.cache_data(ttl=RESULT_TTL_S, max_entries=RESULT_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
 def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
     t0 = time.perf_counter()
     cur = _connection(file, version).cursor()
@@ -101,7 +103,7 @@ def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
         _timing(name, params, t0)
 
 
-@st.cache_data(ttl=RESULT_TTL_S, max_entries=RESULT_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
 def _kpis(file: str, version: str, start: date | None, end: date | None, where: dict) -> dict:
     t0 = time.perf_counter()
     cur = _connection(file, version).cursor()
