@@ -28,8 +28,9 @@ HEADER = "X-Cx-Warmup"
 PAGES = ("", "high_expectation", "segments", "recovery", "promises", "reviews")
 VISIT_TIMEOUT_S = 300
 
-_lock = threading.Lock()  # one warm-up at a time: a second waits, then visits for its version
 _seen: set[str] = set()  # warehouse versions warmed or being warmed by this process
+_seen_lock = threading.Lock()  # held for a moment: script runs check `_seen` on every run
+_run_lock = threading.Lock()  # one warm-up at a time: a second waits, then visits for its version
 
 
 def enabled() -> bool:
@@ -46,7 +47,7 @@ def ensure(version: str, *, in_run: bool = True) -> bool:
 
         if st.context.headers.get(HEADER):
             return False
-    with _lock:
+    with _seen_lock:
         if version in _seen:
             return False
         _seen.add(version)
@@ -57,7 +58,7 @@ def ensure(version: str, *, in_run: bool = True) -> bool:
 def warm(version: str, pages: tuple[str, ...] = PAGES) -> float:
     """Visit every page once; one line on stderr says how long it took. Failures are logged,
     never raised: a cold cache is slow, not wrong."""
-    with _lock:
+    with _run_lock:
         t0 = time.perf_counter()
         done = []
         for page in pages:

@@ -9,6 +9,7 @@ logs every query it actually runs (a cache miss), so a warm page is one whose ru
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -86,3 +87,30 @@ def test_one_warm_up_per_version(monkeypatch):
     while len(started) < 2 and time.time() < deadline:
         time.sleep(0.01)
     assert sorted(started) == ["v1", "v2"]
+
+
+def test_a_script_run_never_waits_for_a_warm_up_in_progress(monkeypatch):
+    """A reader's run checks the version while a warm-up visits pages: it must not queue
+    behind the warm-up (the check and the visits hold different locks)."""
+    monkeypatch.setenv(warmup.ENV, "1")
+    monkeypatch.setattr(warmup, "_seen", {"v1"})
+    release, visiting = threading.Event(), threading.Event()
+
+    def slow_visit(page, *args, **kwargs):
+        visiting.set()
+        release.wait(30)
+
+    monkeypatch.setattr(warmup, "visit", slow_visit)
+    monkeypatch.setattr(warmup, "_log", lambda text: None)
+    warming = threading.Thread(target=warmup.warm, args=("v1", ("",)), daemon=True)
+    warming.start()
+    assert visiting.wait(10)
+    answers = []
+    reader = threading.Thread(target=lambda: answers.append(warmup.ensure("v1", in_run=False)), daemon=True)
+    reader.start()
+    reader.join(10)
+    try:
+        assert answers == [False]  # returned while the warm-up still held its visit
+    finally:
+        release.set()
+        warming.join(10)
