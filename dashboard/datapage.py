@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -289,3 +289,13 @@ def _show_outcome(outcome: dict) -> None:
         )
     with st.expander("Refresh output"):
         st.code("\n".join(outcome["lines"]) or "(no output)", language=None)
+
+
+def warmup_text(status) -> str:
+    """What the server's warm-up (dashboard/warmup.py) has done for this warehouse version."""
+    if status.running:
+        return ("The server is computing every page's default view for this version in the background; "
+                "a page opened meanwhile may be slow.")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return (f"Every page's default view was computed {fmt.ago(status.finished_at, now)} "
+            f"({status.pages} pages in {status.seconds:.1f} s): their first readers do not wait for queries.")

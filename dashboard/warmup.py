@@ -21,6 +21,8 @@ import sys
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 ENV = "CX_DASHBOARD_WARMUP"
 HEADER = "X-Cx-Warmup"
@@ -29,6 +31,7 @@ PAGES = ("", "high_expectation", "segments", "recovery", "promises", "reviews")
 VISIT_TIMEOUT_S = 300
 
 _seen: set[str] = set()  # warehouse versions warmed or being warmed by this process
+_done: dict[str, Status] = {}  # versions warmed: when, how long, how many pages
 _seen_lock = threading.Lock()  # held for a moment: script runs check `_seen` on every run
 _run_lock = threading.Lock()  # one warm-up at a time: a second waits, then visits for its version
 
@@ -68,9 +71,29 @@ def warm(version: str, pages: tuple[str, ...] = PAGES) -> float:
             except Exception as exc:  # noqa: BLE001 - a failed warm-up must not take the server down
                 _log(f"warm-up of page {page or 'overview'!r} failed: {type(exc).__name__}: {exc}")
         seconds = time.perf_counter() - t0
+        _done[version] = Status(False, datetime.now(UTC).replace(tzinfo=None), seconds, len(done))
         _log(f"warm-up: default views of {len(done)} pages computed for warehouse version {version} "
              f"in {seconds:.1f} s ({', '.join(done)})")
         return seconds
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the warm-up of a version stands, for the Data page."""
+
+    running: bool
+    finished_at: datetime | None = None  # naive UTC
+    seconds: float | None = None
+    pages: int | None = None
+
+
+def status(version: str) -> Status | None:
+    """None when the warm-up is off, or has not started for this version."""
+    if not enabled():
+        return None
+    if version in _done:
+        return _done[version]
+    return Status(running=True) if version in _seen else None
 
 
 def visit(page: str, timeout: float = VISIT_TIMEOUT_S, *, base_url: str | None = None,

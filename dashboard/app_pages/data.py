@@ -3,7 +3,7 @@ they rejected, and new exports uploaded and refreshed from here."""
 
 import streamlit as st
 
-from dashboard import data, datapage, fmt, frame
+from dashboard import data, datapage, fmt, frame, warmup
 
 ctx = frame.page("Data", upload_hint=True,
                  caption="Where the numbers come from: refreshes, checks, rejected rows, and new exports.")
@@ -18,6 +18,9 @@ if ctx is not None:
         f"events from {fmt.day(data.as_date(fresh.get('first_day')))} to "
         f"{fmt.day(data.as_date(fresh.get('last_day')))}."
     )
+    warm = warmup.status(ctx.source.version)
+    if warm is not None:
+        st.caption(datapage.warmup_text(warm))
     attempts = datapage.attempts_table(data.refresh_attempts(ctx.source))
     st.markdown("**Refresh attempts**, newest first (published or blocked; from the log beside the warehouse)")
     if attempts.empty:

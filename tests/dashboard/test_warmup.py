@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from dashboard import warmup
+from dashboard import datapage, warmup
 from tests.conftest import build
 from tests.server import dashboard_server
 
@@ -114,3 +115,17 @@ def test_a_script_run_never_waits_for_a_warm_up_in_progress(monkeypatch):
     finally:
         release.set()
         warming.join(10)
+
+
+def test_the_data_page_says_what_the_warm_up_did(monkeypatch):
+    monkeypatch.delenv(warmup.ENV, raising=False)
+    assert warmup.status("v1") is None  # off: the page says nothing
+    monkeypatch.setenv(warmup.ENV, "1")
+    monkeypatch.setattr(warmup, "_seen", {"v1", "v2"})
+    done = warmup.Status(False, datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=5), 10.3, 6)
+    monkeypatch.setattr(warmup, "_done", {"v1": done})
+    assert warmup.status("v3") is None
+    assert "is computing" in datapage.warmup_text(warmup.status("v2"))
+    assert datapage.warmup_text(warmup.status("v1")) == (
+        "Every page's default view was computed 5 min ago (6 pages in 10.3 s): their first readers do not "
+        "wait for queries.")
