@@ -546,6 +546,8 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
           if warmups and args.warm == "wait" else []),
         *(["Warm-up off (CX_DASHBOARD_WARMUP=0): *first* includes the page's queries on a cold server."]
           if args.warm == "off" else []),
+        *(["The first page was opened as soon as the server answered, while its warm-up ran (`--warm race`)."]
+          if args.warm == "race" else []),
         *([args.note] if args.note else []),
         "",
     ]

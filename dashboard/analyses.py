@@ -17,12 +17,6 @@ from dashboard import data, fmt, frame, model
 col = st.column_config
 
 
-def params(ctx: frame.Page) -> dict:
-    """$start, $end and $f of the analysis queries for the page's filters (the data layer
-    binds the data's last day as null, as the CLI does: cx.metrics.end_param)."""
-    return ctx.filters.params()
-
-
 SETTING_KEYS = ("failure_types", "unresolved_days", "loyalty_window_days", "recovered_csat_min",
                 "promise_on_time_hours", "lookback_days", "min_signals", "demanding_csat_max",
                 "long_comment_chars", "many_comments", "many_tickets")
@@ -92,12 +86,6 @@ def compared(ctx: frame.Page, key: str, now: dict) -> model.Tile:
         key, now, data.kpis(*flt.comparison, flt.where), data.one_row("pages/kpi_counts", **flt.params()),
         data.one_row("pages/kpi_counts", **flt.comparison_params()), ctx.settings.targets, flt.compare_label,
     )
-
-
-def change_note(change: model.Tile) -> str:
-    """What the change against the comparison period amounts to, for a tile's caption."""
-    _, sep, rest = change.note.partition(" · ")  # after the sample's size: "change within noise", ...
-    return sep + rest
 
 
 def target_text(value: float | None, target: float | None, unit: str, decimals: int = 1,

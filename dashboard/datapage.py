@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cx.schema import SOURCE_ORDER
-from dashboard import data, fmt, frame, uploads
+from dashboard import data, fmt, frame, uploads, warmup
 
 col = st.column_config
 
@@ -291,7 +291,7 @@ def _show_outcome(outcome: dict) -> None:
         st.code("\n".join(outcome["lines"]) or "(no output)", language=None)
 
 
-def warmup_text(status) -> str:
+def warmup_text(status: warmup.Status) -> str:
     """What the server's warm-up (dashboard/warmup.py) has done for this warehouse version."""
     if status.running:
         return ("The server is computing every page's default view for this version in the background; "

@@ -29,7 +29,8 @@ class Tile:
     delta_note: str  # what the change is measured against, and whether it is more than noise
     target_text: str | None  # "Target 30 · 13.9 pts below"
     target_met: bool | None
-    note: str  # how many answers stand behind the value, or why there is none
+    note: str  # how many answers stand behind the value, or why there is none; then change_note
+    change_note: str  # " · change within noise", " · significant change", " · none in the ...", or ""
     small: bool  # the sample is small: the value is shown with its margin of error spelled out
 
 
@@ -53,14 +54,16 @@ def tile(key: str, now: dict, before: dict, counts_now: dict, counts_before: dic
 def _tile(k: Kpi, now, before, cn, cb, target, compare_label) -> Tile:
     value, previous = _num(now.get(k.key)), _num(before.get(k.key))
     n, n_before = int(cn.get(k.n_key) or 0), int(cb.get(k.n_key) or 0)
-    note, small = _sample_note(k, value, n, {**now, "_counts": cn})
+    sample_note, small = _sample_note(k, value, n, {**now, "_counts": cn})
+    change_note = ""
     delta = stats.change(value, previous)
     test = _test(k, now, before, cn, cb)
     arrow = "auto"
     if delta is None:
         delta_text, color, delta_note = None, "off", ""
         if value is not None:
-            note += f" · none in the {compare_label}" if n_before == 0 else f" · not known for the {compare_label}"
+            why = "none in" if n_before == 0 else "not known for"
+            change_note = f" · {why} the {compare_label}"
     else:
         delta_text = fmt.signed(delta, k.decimals, k.delta_unit)
         color = "normal" if k.higher_is_better else "inverse"
@@ -69,9 +72,9 @@ def _tile(k: Kpi, now, before, cn, cb, target, compare_label) -> Tile:
             color, arrow = "off", "off"
         if test is not None and test.tested and not test.significant():
             color = "off"
-            note += " · change within noise"
+            change_note = " · change within noise"
         elif test is not None and test.significant():
-            note += " · significant change"
+            change_note = " · significant change"
     gap = stats.target_gap(value, target, k.higher_is_better)
     target_text = None
     if gap is not None:
@@ -93,7 +96,8 @@ def _tile(k: Kpi, now, before, cn, cb, target, compare_label) -> Tile:
         delta_note=delta_note,
         target_text=target_text,
         target_met=None if gap is None else gap.met,
-        note=note,
+        note=sample_note + change_note,
+        change_note=change_note,
         small=small,
     )
 

@@ -18,7 +18,7 @@ if ctx is None or ctx.filters is None:
     st.stop()
 flt = ctx.filters
 st.markdown(analyses.describe(ctx, changes=False))  # its groups are compared, not periods
-p = analyses.params(ctx)
+p = flt.params()
 conf = analyses.built_with(ctx)
 
 now = data.kpis(flt.start, flt.end, flt.where)

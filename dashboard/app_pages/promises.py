@@ -16,7 +16,7 @@ if ctx is None or ctx.filters is None:
 flt = ctx.filters
 targets = ctx.settings.targets
 st.markdown(analyses.describe(ctx))
-p = analyses.params(ctx)
+p = flt.params()
 conf = analyses.built_with(ctx)
 on_time_hours = float(conf["promise_on_time_hours"] or 4) or 4.0
 clip_hours = max(72.0, 6 * on_time_hours)
@@ -39,7 +39,7 @@ notice = readings.Share(now.get("proactive_pct"), readings.total(proactive_rows,
 cols = st.columns(4)
 change = analyses.compared(ctx, "promise_kept_pct", now)
 analyses.tile(cols[0], "Promises kept", fmt.number(kept.pct, 1, "%"),
-              readings.share_note(kept, "resolved tickets with a promise") + analyses.change_note(change),
+              readings.share_note(kept, "resolved tickets with a promise") + change.change_note,
               target=target, target_met=met,
               help="Resolved tickets resolved by the time promised to the customer. An open ticket is not yet "
                    "kept or broken.", small=0 < kept.n < readings.MIN_N, change=change)
