@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -138,3 +139,43 @@ def test_values_are_trimmed_of_spaces_tabs_breaks_and_no_break_spaces(raw, clean
     con = duckdb.connect()
     sql.execute_script(con, "macros/parsing")
     assert con.execute("select clean_text($v::varchar)", {"v": raw}).fetchone()[0] == clean
+
+
+@pytest.mark.parametrize(("zone", "raw", "utc"), [
+    ("UTC", "2026-01-20T10:00:00Z", datetime(2026, 1, 20, 10, 0)),
+    ("UTC", "2026-01-20 10:00:00.123456", datetime(2026, 1, 20, 10, 0, 0, 123456)),
+    ("UTC", "1768903200", datetime(2026, 1, 20, 10, 0)),
+    ("UTC", "1768903200500", datetime(2026, 1, 20, 10, 0, 0, 500000)),
+    ("UTC", "1969-12-31T23:59:59Z", datetime(1969, 12, 31, 23, 59, 59)),
+    # Without an offset a value is read in the configured zone (Tehran: +03:30).
+    ("Asia/Tehran", "2026-01-20 10:00", datetime(2026, 1, 20, 6, 30)),
+    ("Asia/Tehran", "2026-01-20T10:00:00+01:00", datetime(2026, 1, 20, 9, 0)),
+    ("UTC", "not a time", None),
+    ("UTC", None, None),
+])
+def test_timestamps_become_naive_utc(zone, raw, utc):
+    con = duckdb.connect()
+    con.execute(f"set timezone = '{zone}'")
+    sql.execute_script(con, "macros/parsing")
+    # From a column, as the row rules read it (a constant would be folded branch by branch).
+    con.execute("create table t as select $v::varchar as v", {"v": raw})
+    assert con.execute("select to_ts(v) from t").fetchone()[0] == utc
+
+
+def test_an_infinite_timestamp_stays_infinite_so_it_is_reported_as_in_the_future():
+    con = duckdb.connect()
+    sql.execute_script(con, "macros/parsing")
+    con.execute("create table t as select 'infinity' as v")
+    assert con.execute("select to_ts(v) > timestamp '9999-01-01' from t").fetchone()[0] is True
+
+
+@pytest.mark.parametrize(("zone", "utc", "day"), [
+    ("UTC", datetime(2026, 1, 20, 23, 59), date(2026, 1, 20)),
+    # 23:59 UTC is already the next day in Tehran and still the same day in Sao Paulo.
+    ("Asia/Tehran", datetime(2026, 1, 20, 23, 59), date(2026, 1, 21)),
+    ("America/Sao_Paulo", datetime(2026, 1, 21, 1, 0), date(2026, 1, 20)),
+])
+def test_local_day_of_a_utc_timestamp(zone, utc, day):
+    con = duckdb.connect()
+    sql.execute_script(con, "macros/parsing")
+    assert con.execute("select local_day($t::timestamp, $z)", {"t": utc, "z": zone}).fetchone()[0] == day

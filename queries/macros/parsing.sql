@@ -25,17 +25,30 @@ create or replace temp macro clean_num(v) as
         else v
     end);
 
+-- A timestamptz as naive UTC. Its microseconds since the epoch are that already: integer
+-- arithmetic, where timezone('UTC', x) goes through ICU and cost half of all timestamp
+-- parsing (measured). Infinity has no epoch and keeps the ICU path.
+create or replace temp macro utc_naive(x) as (
+    case when isfinite(x) then make_timestamp(epoch_us(x)) else timezone('UTC', x) end
+);
+
+-- The local day of a naive UTC timestamp in zone tz. In UTC it is the timestamp's date:
+-- two ICU conversions cost a second per 10M tickets.
+create or replace temp macro local_day(ts, tz) as (
+    case when tz = 'UTC' then ts::date else timezone(tz, timezone('UTC', ts))::date end
+);
+
 -- Clean text -> naive UTC. Epoch seconds (or milliseconds); ISO 8601 with an offset is
 -- converted; without one it is read in the session time zone (the configured zone).
 -- Most values are ISO text: a colon rules out epoch numbers before any pattern is tried.
 create or replace temp macro to_ts(t) as (
     case
-        when contains(t, ':') then timezone('UTC', try_cast(t as timestamptz))
+        when contains(t, ':') then utc_naive(try_cast(t as timestamptz))
         when regexp_full_match(t, '-?[0-9]{9,11}([.][0-9]+)?')
-            then timezone('UTC', to_timestamp(t::double))
+            then utc_naive(to_timestamp(t::double))
         when regexp_full_match(t, '[0-9]{12,13}')
-            then timezone('UTC', to_timestamp(t::double / 1000))
-        else timezone('UTC', try_cast(t as timestamptz))
+            then utc_naive(to_timestamp(t::double / 1000))
+        else utc_naive(try_cast(t as timestamptz))
     end
 );
 

@@ -55,7 +55,7 @@ final as (
             coalesce(r.product, c.product) as product,
             coalesce(r.region, c.region) as region
         ),
-        timezone($tz, timezone('UTC', r.posted_at))::date as posted_date,
+        local_day(r.posted_at, $tz) as posted_date,
         c.tier as tier,
         null::varchar as channel,
         null::varchar as team,

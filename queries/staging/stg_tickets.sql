@@ -63,7 +63,7 @@ final as (
             coalesce(t.tier, c.tier) as tier
         ),
         -- A view takes no parameters: the refresh's session zone is the configured one.
-        timezone(current_setting('TimeZone'), timezone('UTC', t.created_at))::date as created_date,
+        local_day(t.created_at, current_setting('TimeZone')) as created_date,
         c.language as language,
         null::varchar as platform,
         c.customer_key

@@ -58,7 +58,7 @@ final as (
             coalesce(s.product, c.product) as product,
             coalesce(s.tier, c.tier) as tier
         ),
-        timezone(current_setting('TimeZone'), timezone('UTC', s.submitted_at))::date as submitted_date,
+        local_day(s.submitted_at, current_setting('TimeZone')) as submitted_date,
         c.language as language,
         null::varchar as platform,
         c.customer_key
