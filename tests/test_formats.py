@@ -162,11 +162,11 @@ def test_timestamps_become_naive_utc(zone, raw, utc):
     assert con.execute("select to_ts(v) from t").fetchone()[0] == utc
 
 
-def test_an_infinite_timestamp_stays_infinite_so_it_is_reported_as_in_the_future():
+def test_an_infinite_timestamp_is_unreadable():
     con = duckdb.connect()
     sql.execute_script(con, "macros/parsing")
     con.execute("create table t as select 'infinity' as v")
-    assert con.execute("select to_ts(v) > timestamp '9999-01-01' from t").fetchone()[0] is True
+    assert con.execute("select to_ts(v) from t").fetchone()[0] is None
 
 
 @pytest.mark.parametrize(("zone", "utc", "day"), [
