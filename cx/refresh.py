@@ -169,6 +169,7 @@ def _configure(con, settings: Settings, workdir: Path) -> None:
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"set temp_directory = '{workdir}'".replace("\\", "/"))
     con.execute("set preserve_insertion_order = true")
+    warehouse.tune(con)
     con.execute("create table settings as select unnest($row)", {"row": settings.as_row()})
 
 

@@ -89,7 +89,7 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 @st.cache_resource(max_entries=2, show_spinner=False, on_release=_close)
 def _connection(file: str, version: str) -> duckdb.DuckDBPyConnection:
     # `version` is part of the key only: a new refresh is a new file, hence a new database.
-    return duckdb.connect(file, read_only=True)
+    return warehouse.tune(duckdb.connect(file, read_only=True))
 
 
 @st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)

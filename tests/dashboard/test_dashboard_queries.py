@@ -224,3 +224,13 @@ def test_dim_values_cover_the_schema():
         assert f"when '{dim}' then" in macro, dim
     for name in ("segments", "segment_month", "drill_surveys", "drill_tickets", "drill_reviews"):
         assert "segment_of(" in sql.sql_text(f"pages/{name}"), name
+
+
+def test_query_connections_group_customer_keys_without_a_hash_table(small_warehouse):
+    """cx.warehouse.tune: the CLI's connection and the cursors the dashboard runs its
+    queries on (sessions of their own) all get the settings."""
+    from cx import warehouse
+
+    with warehouse.connect_read_only(small_warehouse) as c:
+        for session in (c, c.cursor()):
+            assert session.execute("select current_setting('perfect_ht_threshold')").fetchone()[0] == 20
