@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/run.py --tickets 1000000    # one size
 
 Each refresh runs in a child process, so its peak memory is the child's maximum resident
-set. Metric queries run in this process on a read-only connection: first run (cold) and the
+set. Metric queries run in this process on the CLI's read-only connection
+(cx.warehouse.connect_read_only, with its settings): first run (cold) and the
 median of five more (warm). The figures are appended to BENCHMARKS.md with the machine.
 """
 
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from cx import warehouse  # noqa: E402
 from cx.metrics import kpis  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -94,7 +96,7 @@ def bench(tickets: int) -> dict:
     result["refresh_peak_gb"] = peak
     result["refresh_stages"] = [line for line in out.splitlines() if line.startswith("[")]
     result["warehouse_gb"] = target.stat().st_size / 2**30
-    with duckdb.connect(str(target), read_only=True) as con:
+    with warehouse.connect_read_only(target) as con:
         result["rows"] = dict(
             con.execute(
                 "select 'surveys', count(*) from stg_surveys union all select 'reviews', count(*) from stg_reviews "
