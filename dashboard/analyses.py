@@ -64,7 +64,10 @@ def grain_control(default: str = "month") -> str:
 def tile(column, label: str, value: str, note: str = "", *, help: str | None = None, target: str | None = None,
          target_met: bool | None = None, small: bool = False, change: model.Tile | None = None) -> None:
     """One bordered st.metric with its target line and a caption saying what stands behind it;
-    with `change` (an overview tile of the same KPI), its change against the comparison period."""
+    with `change` (an overview tile of the same KPI), its change against the comparison period,
+    and the caption says whether that change is more than noise."""
+    if change is not None:
+        note += change.change_note
     with column, st.container(border=True):
         if change is None or change.delta_text is None:
             st.metric(label, value, help=help)

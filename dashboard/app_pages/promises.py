@@ -39,8 +39,7 @@ notice = readings.Share(now.get("proactive_pct"), readings.total(proactive_rows,
 cols = st.columns(4)
 change = analyses.compared(ctx, "promise_kept_pct", now)
 analyses.tile(cols[0], "Promises kept", fmt.number(kept.pct, 1, "%"),
-              readings.share_note(kept, "resolved tickets with a promise") + change.change_note,
-              target=target, target_met=met,
+              readings.share_note(kept, "resolved tickets with a promise"), target=target, target_met=met,
               help="Resolved tickets resolved by the time promised to the customer. An open ticket is not yet "
                    "kept or broken.", small=0 < kept.n < readings.MIN_N, change=change)
 analyses.tile(cols[1], "Resolved with a promise", fmt.count(counts.get("promise_n")),

@@ -44,7 +44,7 @@ analyses.tile(cols[0], "Service failures", fmt.count(now.get("failures")),
               help="Tickets whose type is a service failure ([recovery] failure_types in config/cx.toml).")
 change = analyses.compared(ctx, "recovery_pct", now)
 analyses.tile(cols[1], "Recovery rate", fmt.number(rate.pct, 1, "%"),
-              readings.share_note(rate, "failures with an outcome") + change.change_note,
+              readings.share_note(rate, "failures with an outcome"),
               help="Failures resolved with a post-ticket CSAT of 4 or 5, of the failures whose outcome is known.",
               target=target, target_met=met, small=0 < rate.n < readings.MIN_N, change=change)
 analyses.tile(cols[2], "NPS after a recovery", analyses.nps_text(recovered),

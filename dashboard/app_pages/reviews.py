@@ -38,7 +38,7 @@ analyses.tile(cols[0], "Reviews", fmt.count(reviews), "posted in these dates",
 change = analyses.compared(ctx, "review_rating_avg", now)
 analyses.tile(cols[1], "Rating", fmt.number(rating, 2, " ★"),
               f"mean of {fmt.count(reviews, 'reviews' if reviews != 1 else 'review')}"
-              + (": a small sample, read with care" if small else "") + change.change_note,
+              + (": a small sample, read with care" if small else ""),
               help="Mean star rating (1-5).", target=target, target_met=met, small=small, change=change)
 analyses.tile(cols[2], "Negative", fmt.number(negative.pct, 1, "%"), readings.share_note(negative, "reviews"),
               help="Reviews of 2 stars or less.", small=small)
