@@ -29,15 +29,16 @@ known customers). The default, 3000 customers, writes ~2.5 MB.
 
 Planted effects, as measured on the default sample (customers=3000, seed=7); the tests
 check them on a 2000-customer sample with loose bounds:
- 1. Speed: post-ticket csat >= 4 for 83% of tickets first answered within 1 h (97% for
-    ordinary customers), 41% when the first answer took over 24 h.
- 2. Service recovery: 29% of tickets are failures (incident, problem, complaint), 59% of
+ 1. Speed: post-ticket csat >= 4 for 82% of tickets first answered within 1 h (97% for
+    ordinary customers), 35% when the first answer took over 24 h.
+ 2. Service recovery: 29% of tickets are failures (incident, problem, complaint), 55% of
     those with an outcome recover. For 180 days after a failure the customer's NPS answers
-    follow its outcome: recovered (csat >= 4) +0.25 on the latent 0-10 score, NPS +30
-    against +24 for customers who never had a failure (a small paradox); failed (csat
-    <= 3, or never resolved) -2.6, NPS -64. Recovery is likelier with a fast first
-    response, an apology (+0.6 latent csat) and compensation (+0.3, +1.3 when the first
-    response took over 8 h: on failures answered after 24 h, 67% vs 25% recover).
+    follow its outcome: recovered (csat >= 4) +0.25 on the latent 0-10 score, NPS +33
+    against +25 for customers who never had a failure (a small paradox, inside its margin
+    of error); failed (csat <= 3, or never resolved) -2.6, NPS -62. Recovery is likelier
+    with a fast first response, an apology (+0.6 latent csat) and compensation (+0.3, +1.3
+    when the first response took over 8 h: on failures answered after 24 h, 67% vs 25%
+    recover).
  3. Proactive notices (22% of tickets, known on 88%): complaints 3% of those tickets
     against 10% without. Promises on 40% of tickets, 75% kept (resolved_at <=
     promised_at); kept +0.35 latent csat, broken -0.9: csat >= 4 for 73% vs 47%.
@@ -46,9 +47,14 @@ check them on a 2000-customer sample with loose bounds:
     write most known-customer reviews, and their csat is 2.2 latent points lower (51%
     csat >= 4 on tickets answered within 1 h). The contract's two-of-four-signals rule
     flags 14% of active customers: 93% of the planted ones, 83% of flags planted.
- 5. First response median 3.0 h, p90 25 h, ~30% faster by the end of the year; 3% never
+ 5. First response median 3.2 h, p90 29 h, ~30% faster by the end of the year; 3% never
     answered; 3.6% unresolved at the export. A one-week outage (2026-03-09..15) doubles
     volume and incidents; a bad Wallet release (March-April) lowers anonymous ratings.
+ 6. A staffing gap on the LATAM desk from 2026-07-01: first responses to LATAM customers
+    take 8x longer and satisfy less (-1.0 latent csat). LATAM tickets created in Q3: median
+    first response 23.7 h against 2.4 h in Q2, post-ticket csat >= 4 for 22% against 74%.
+    It is the one segment the overview's "biggest movers" lists for Q3 (CSAT 75.8% -> 36.8%
+    against the previous 92 days), and the one the default last 90 days list first.
 """
 
 from __future__ import annotations
@@ -76,6 +82,13 @@ N_MONTHS = len(MONTH_STARTS) - 1
 DAY, HOUR = 86400, 3600
 NA = -1  # a missing timestamp (real ones are positive epoch seconds)
 OUTAGE_DAYS = (128, 135)  # 2026-03-09 .. 2026-03-15
+# The LATAM desk loses staff from 2026-07-01 (the start of Q3) to the export: first responses
+# to LATAM customers take this many times longer, and the rushed answers satisfy less
+# (latent csat). A regional regression for the overview's "biggest movers" to find and the
+# segment drill-down to explain. It draws no random numbers of its own.
+STAFFING_GAP_FROM_DAY = int((MONTH_STARTS[8] - START) // 86400)
+STAFFING_GAP_SLOWDOWN = 8.0
+STAFFING_GAP_SAT = -1.0
 
 # --- segments -----------------------------------------------------------------------------
 REGIONS = ("EU", "NA", "LATAM", "APAC", "MENA", "IR")
@@ -315,8 +328,9 @@ def _tickets(rng, world, cu, n_tickets: int) -> SimpleNamespace:
 
 def _ticket_timeline(rng, world, cu, tk):
     n = len(tk.ci)
+    tk.gap = (cu.region[tk.ci] == REGIONS.index("LATAM")) & (tk.day >= STAFFING_GAP_FROM_DAY)
     speed = (FR_BY_CHANNEL[tk.channel] * FR_BY_PRIORITY[tk.priority] * FR_BY_TIER[cu.tier[tk.ci]]
-             * world.agent_speed[tk.agent] * world.trend[tk.day])
+             * world.agent_speed[tk.agent] * world.trend[tk.day] * np.where(tk.gap, STAFFING_GAP_SLOWDOWN, 1.0))
     tk.fr_h = np.minimum(rng.lognormal(math.log(FR_MEDIAN_H), FR_SIGMA, n) * speed, 30 * 24.0)
     tk.answered = rng.random(n) >= UNANSWERED
     tk.fr = np.where(tk.answered, tk.created + np.maximum(60, tk.fr_h * HOUR).astype(np.int64), NA)
@@ -372,7 +386,7 @@ def _ticket_satisfaction(rng, world, cu, tk):
     sat = (1.0 + speed - 0.25 * np.log1p(days) - 0.6 * (days > 14) - 0.6 * tk.reopens
            + 0.35 * tk.kept - 0.9 * tk.broken + TYPE_SAT[tk.type] + recovery
            + HIGH_EXPECTATION_SAT * cu.he[tk.ci] + cu.sat_bias[tk.ci]
-           + world.agent_quality[tk.agent] + rng.normal(0.0, 0.9, n))
+           + world.agent_quality[tk.agent] + STAFFING_GAP_SAT * tk.gap + rng.normal(0.0, 0.9, n))
     return 1 + np.searchsorted(CSAT_CUTS, sat), sat
 
 

@@ -301,3 +301,22 @@ def test_response_times_and_backlog(db):
         avg((first_response_at is null)::int), avg((resolved_at is null)::int) from tickets""")
     assert 1.5 <= median <= 6 and 12 <= p90 <= 40
     assert 0.02 <= unanswered <= 0.06 and 0.01 <= unresolved <= 0.08
+
+
+def test_a_staffing_gap_slows_latam_from_july(db):
+    """Effect 6: LATAM tickets from 2026-07-01 are answered far later and satisfy less; the
+    other regions do not change between the two quarters."""
+    got = {
+        (latam, q3): (median, ok)
+        for latam, q3, median, ok in db.execute(f"""
+            select c.region = 'LATAM', t.created_at >= timestamptz '2026-07-01 00:00:00+00',
+                quantile_cont(t.fr_hours, 0.5), avg((p.csat >= 4)::int)
+            from tickets t join customers c using (customer_id) left join {POST_CSAT} p using (ticket_id)
+            where t.created_at >= timestamptz '2026-04-01 00:00:00+00'
+                and t.created_at < timestamptz '2026-10-01 00:00:00+00'
+            group by all""").fetchall()
+    }
+    (latam_q2, latam_ok_q2), (latam_q3, latam_ok_q3) = got[(True, False)], got[(True, True)]
+    (rest_q2, rest_ok_q2), (rest_q3, rest_ok_q3) = got[(False, False)], got[(False, True)]
+    assert latam_q3 >= 4 * latam_q2 and latam_ok_q3 <= latam_ok_q2 - 0.1
+    assert 0.7 <= rest_q3 / rest_q2 <= 1.2 and abs(rest_ok_q3 - rest_ok_q2) <= 0.06

@@ -33,6 +33,16 @@ def sample_warehouse(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def bundled_warehouse(tmp_path_factory) -> Path:
+    """The bundled data/sample (3000 customers) refreshed: the data a new user first sees, with
+    the planted LATAM staffing gap from July 2026 (cx.sample_data, effect 6)."""
+    target = tmp_path_factory.mktemp("bundled") / "warehouse.duckdb"
+    result = build(ROOT / "data" / "sample", target)
+    assert result.published, result.message
+    return target
+
+
 @pytest.fixture
 def own_warehouse(tmp_path) -> tuple[Path, Path]:
     """A warehouse of a writable copy of the small fixture: (data folder, warehouse file)."""

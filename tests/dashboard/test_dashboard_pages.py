@@ -142,6 +142,23 @@ def test_missing_warehouse_says_how_to_build_one(monkeypatch, tmp_path):
     assert any(b.label.startswith("Refresh the warehouse") for b in at.button)
 
 
+def test_the_biggest_mover_of_the_bundled_sample_links_to_its_drill_down(monkeypatch, bundled_warehouse):
+    """The CX lead's question on the bundled sample: which region got worse last quarter, by
+    how much (the CLI's numbers for both windows), and a link to why (its drill-down)."""
+    at = run_app(monkeypatch, bundled_warehouse, query={"dates": ["2026-07-01", "2026-09-30"]})
+    movers = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert len(movers) == 1 and movers[0].startswith("- **Region LATAM**: CSAT :red[down"), movers
+    now = cli_metrics(bundled_warehouse, "--start", "2026-07-01", "--end", "2026-09-30", "--where", "region=LATAM")
+    # The comparison: the 92 days before 2026-07-01.
+    before = cli_metrics(bundled_warehouse, "--start", "2026-03-31", "--end", "2026-06-30", "--where", "region=LATAM")
+    drop = before["csat_pct"] - now["csat_pct"]
+    assert drop > 30
+    assert f"down {drop:.1f} pts], from {before['csat_pct']:.1f}% to {now['csat_pct']:.1f}%" in movers[0]
+    (link,) = at.page_link
+    assert link.value == "Why?" and link.proto.page == "segments"
+    assert link.proto.query_string == "dim=Region&seg=LATAM"
+
+
 # ---------------------------------------------------------------- segments
 
 

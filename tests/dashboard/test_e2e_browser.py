@@ -22,12 +22,17 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def server(sample_warehouse):
+def serve(warehouse: Path):
+    """The dashboard on `warehouse`, for the browser (skipped without Chromium)."""
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
-    with dashboard_server(sample_warehouse, sample_warehouse.parent / "streamlit.log") as base:
+    with dashboard_server(warehouse, warehouse.parent / "streamlit.log") as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def server(sample_warehouse):
+    yield from serve(sample_warehouse)
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +128,34 @@ def test_a_link_reproduces_the_view(browser, server):
     assert "EU" in other.locator('[data-testid="stMultiSelect"]').first.inner_text()
     check(other, "overview-from-link")
     other.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_server(bundled_warehouse):
+    """The dashboard on the bundled data/sample, as `make run` serves it."""
+    yield from serve(bundled_warehouse)
+
+
+def test_which_region_got_worse_last_quarter_and_why_in_three_clicks(browser, bundled_server):
+    """The CX lead's question on the bundled sample: one click for the quarter, one on the
+    biggest mover's "Why?", and the drill-down says what changed, with the comments."""
+    page = open_page(browser, bundled_server + "/", "Overview")
+    page.get_by_text("Last quarter", exact=True).click()  # 1
+    page.wait_for_function("() => location.search.includes('dates=2026-07-01')", timeout=30000)
+    settle(page, "Overview")
+    movers = page.get_by_text("Region LATAM", exact=True)
+    movers.wait_for(timeout=30000)
+    assert "CSAT down" in page.locator('[data-testid="stMain"]').inner_text()
+    page.get_by_role("link", name="Why?").first.click()  # 2
+    settle(page, "Segments")
+    assert "seg=LATAM" in page.url and "dates=2026-07-01" in page.url, page.url
+    page.get_by_text("Region: LATAM", exact=True).wait_for(timeout=30000)
+    page.get_by_text("What changed", exact=False).first.scroll_into_view_if_needed()  # 3: read on
+    text = check(page, "three-clicks-why")
+    assert "What changed" in text
+    # The segment's comments say why in the customers' words: the sample's slow-reply
+    # comments (cx/sample_text.py), likelier after a slow first response.
+    comments = page.locator(".cx-text").all_inner_texts()
+    slow = ("Waited 3 days", "48 hours", "Slow, slow", "Nobody answered", "Two weeks", "By the time you replied")
+    assert any(s in c for c in comments for s in slow), comments[:5]
+    page.close()
