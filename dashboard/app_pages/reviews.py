@@ -32,7 +32,8 @@ target, met = analyses.target_text(rating, targets.get("review_rating_avg"), " â
 negative = readings.Share(now.get("negative_review_pct"), reviews)
 replied = readings.Share(now.get("review_reply_pct"), reviews)
 small = reviews < readings.MIN_N
-cols = st.columns(5)
+# The rating tile carries the change and the target: wide enough for "vs same period last year".
+cols = st.columns([1, 2, 1, 1, 1])
 analyses.tile(cols[0], "Reviews", fmt.count(reviews), "posted in these dates",
               help="Public reviews posted in the window.")
 change = analyses.compared(ctx, "review_rating_avg", now)
