@@ -179,6 +179,10 @@ def test_segments_drill_down_shows_comments_right_to_left(monkeypatch, small_war
     at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
     assert at.selectbox(key="seg").value == "EU"
     assert any(h.value == "Region: EU" for h in at.subheader)
+    # Arriving with the segment in the link, the top of the page points down to its drill-down.
+    jump = [m.value for m in at.markdown if m.value.endswith("(#drill-down)")]
+    assert jump and "[Region: EU: what changed" in jump[0]
+    assert next(h for h in at.subheader if h.value == "Region: EU").proto.anchor == "drill-down"
     cards = "".join(m.value for m in at.markdown if "cx-card" in m.value)
     assert '<div dir="auto" class="cx-text">سرویس بسیار کند بود' in cards
     assert "4 survey responses with a comment." in [c.value for c in at.caption]
