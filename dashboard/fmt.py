@@ -169,5 +169,16 @@ def rtl_text(text) -> str:
     return f'<div dir="auto" class="cx-text">{body}</div>'
 
 
+# Characters Markdown (and Streamlit's :color[...] and $LaTeX$) would read as syntax.
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
+
+
+def md(text) -> str:
+    """A value from the exports (a segment name) as literal text inside st.markdown: a name
+    such as `x](https://...)` or `:red[x]` must not become a disguised link or a colour. (A bare
+    URL in a name still shows as a link to itself: Streamlit's Markdown links URLs in text.)"""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 def dimension_label(dim: str) -> str:
     return DIMENSION_LABELS.get(dim, dim.replace("_", " ").capitalize())

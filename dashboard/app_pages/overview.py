@@ -79,20 +79,21 @@ else:
     for m in moves.itertuples(index=False):
         unit = "%" if m.metric == "CSAT" else ""
         word, color = ("up", "green") if m.change > 0 else ("down", "red")
+        dim_label, segment = fmt.dimension_label(m.dimension), fmt.md(m.segment)
         said, why = st.columns([5, 1], vertical_alignment="center")
         said.markdown(
-            f"- **{fmt.dimension_label(m.dimension)} {m.segment}**: {m.metric} :{color}[{word} "
+            f"- **{dim_label} {segment}**: {m.metric} :{color}[{word} "
             f"{abs(m.change):.1f} pts], from {m.before:.1f}{unit} to {m.now:.1f}{unit} "
             f"({m.n_before:,} → {m.n_now:,} answers)"
         )
         # Why: the segment's drill-down (what changed, its tickets and comments), same filters.
         why.page_link(
             "app_pages/segments.py", label="Why?", icon=":material/arrow_forward:",
-            help=f"Open {fmt.dimension_label(m.dimension)} {m.segment} in Segments: what changed against the "
-                 f"{flt.compare_label}, and its tickets, responses and reviews.",
+            help=f"Open {dim_label} {segment} in Segments: what changed against the {flt.compare_label}, "
+                 "and its tickets, responses and reviews.",
             # The filters travel with the navigation (they are bound to the URL); only the
             # segment is new.
-            query_params={"dim": fmt.dimension_label(m.dimension), "seg": str(m.segment)},
+            query_params={"dim": dim_label, "seg": str(m.segment)},
         )
     st.caption(
         "Only changes larger than sampling noise are listed (significant at 5%, after a false-discovery "

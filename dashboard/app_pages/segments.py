@@ -42,12 +42,12 @@ if table.empty:
     st.stop()
 
 segments = table["segment"].tolist()
-# Arriving with a segment picked (the overview's "Why?", a shared link): its drill-down is at
-# the foot of the page, so say so at the top.
+# A segment picked in the URL (the overview's "Why?", a shared link, or a pick on this page,
+# which the URL keeps): its drill-down is at the foot of the page, so say so at the top.
 linked = st.query_params.get("seg")
 if linked in segments:
-    st.markdown(f":material/arrow_downward: [{dim_label}: {linked}: what changed, and its tickets, responses "
-                f"and reviews](#drill-down)")
+    st.markdown(f":material/arrow_downward: [{dim_label}: {fmt.md(linked)}: what changed, and its tickets, "
+                "responses and reviews](#drill-down)")
 
 
 def _pick_segment() -> None:
@@ -102,7 +102,7 @@ seg = st.selectbox(
 if seg is None:
     st.stop()
 
-st.subheader(f"{dim_label}: {seg}", anchor="drill-down")
+st.subheader(f"{dim_label}: {fmt.md(seg)}", anchor="drill-down")
 st.markdown(f"**What changed** against the {flt.compare_label}")
 frame.table(model.segment_changes(now, before, seg), column_config=views.CHANGE_COLUMNS, height="content")
 

@@ -148,3 +148,10 @@ def test_kpi_table_lists_every_cli_key():
     table = model.kpi_table({"nps": 10.0}, {"nps": 5.0})
     assert list(table["metric"]) == list(KPI_KEYS)
     assert table.set_index("metric").loc["nps", "change"] == 5.0
+
+
+def test_export_values_stay_literal_in_markdown():
+    """A segment name from an export cannot become a link, a colour or a formula on a page."""
+    assert fmt.md("LATAM") == "LATAM" and fmt.md("سرویس") == "سرویس"
+    assert fmt.md("x](https://e.com)") == "x\\]\\(https\\://e\\.com\\)"
+    assert fmt.md(":red[a] $1") == "\\:red\\[a\\] \\$1"
