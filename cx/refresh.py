@@ -153,8 +153,8 @@ def refresh(
     message = (
         f"published {target}: "
         + ", ".join(f"{v.published:,} {s}" for s, v in sources.items())
-        + f"; {sum(v.rejected for v in sources.values()):,} rows rejected"
-        + f"; {sum(v.updated for v in sources.values()):,} rows updated by later files"
+        + f"; {_rows(sum(v.rejected for v in sources.values()))} rejected"
+        + f"; {_rows(sum(v.updated for v in sources.values()))} updated by later files"
     )
     warnings = [r for r in report if not r["success"] and r["severity"] == "warn"]
     if warnings:
@@ -470,6 +470,10 @@ def _q(identifier: str) -> str:
 
 def _n(value: int) -> str:
     return f"{value:,}"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("" if count == 1 else "s")
 
 
 def _fmt_ts(value) -> str:

@@ -38,7 +38,7 @@ def test_refresh_prints_stages_and_publishes(tmp_path):
     assert out.returncode == 0, out.stderr
     for stage in ("[1/5] read", "[2/5] check", "[3/5] stage", "[4/5] model", "[5/5] publish"):
         assert stage in out.stdout
-    assert "1 rows updated by later files" in out.stdout
+    assert "1 row updated by later files" in out.stdout
     assert target.exists()
 
 
