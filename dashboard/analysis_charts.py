@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from cx import readings
 from dashboard import fmt
 from dashboard.charts import BAD, FONT, GOOD, NEUTRAL, NPS_COLOR, TARGET_COLOR
+from dashboard.figure_cache import cached
 
 PLATFORM_COLORS = ("#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#718096", "#b7791f")
 CONFIG = {"displaylogo": False}
@@ -92,6 +93,7 @@ def _ranges(pcts: Sequence, ns: Sequence) -> tuple[list[float], list[float], lis
 # ---------------------------------------------------------------- NPS of groups
 
 
+@cached
 def nps_bars(labels: Sequence[str], nps: Sequence, moe: Sequence, n: Sequence, *, noun: str = "NPS answers",
              colors: Sequence[str] | None = None, reference: tuple[str, float, float] | None = None,
              axis_title: str = "", height: int = 360, extra_hover: Sequence[str] | None = None) -> go.Figure:
@@ -144,6 +146,7 @@ def _nps_label(value: float | None, moe: float, n: int) -> str:
     return text
 
 
+@cached
 def recovery_groups(df: pd.DataFrame) -> go.Figure:
     """The three loyalty groups of recovery_groups, with the no-failure margin as a band."""
     names = {"no failure": "No failure", "recovered": "After a recovered failure",
@@ -163,6 +166,7 @@ def recovery_groups(df: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------- shares per group
 
 
+@cached
 def share_bars(labels: Sequence[str], pcts: Sequence, ns: Sequence, *, name: str, noun: str, axis_title: str,
                target: float | None = None, colors: Sequence[str] | str = NPS_COLOR, height: int = 340,
                horizontal: bool = False, full_scale: bool = True) -> go.Figure:
@@ -212,6 +216,7 @@ def share_bars(labels: Sequence[str], pcts: Sequence, ns: Sequence, *, name: str
     return _layout(fig, height)
 
 
+@cached
 def compensation(procs: list[readings.Process]) -> go.Figure:
     """Recovery rate with and without compensation, for each process (speed x apology)."""
     labels = [p.label + (" (mixed)" if p.mixed else "") for p in procs]
@@ -237,6 +242,7 @@ def compensation(procs: list[readings.Process]) -> go.Figure:
 # ---------------------------------------------------------------- funnel
 
 
+@cached
 def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
     """Failures → answered → resolved → outcome known → recovered."""
     steps = [("Service failures", row.get("failures"), "failures created in the window"),
@@ -265,6 +271,7 @@ def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
 # ---------------------------------------------------------------- trends
 
 
+@cached
 def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, noun: str, axis_title: str,
                target: float | None = None, color: str = GOOD, window: tuple | None = None) -> go.Figure:
     """A share per period with its 95% range as a band, and how many it rests on below."""
@@ -310,6 +317,7 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
     return _layout(go.Figure(data=traces, layout=layout), 420)
 
 
+@cached
 def high_expectation_trend(df: pd.DataFrame, grain: str) -> go.Figure:
     """Share of active customers who are high-expectation customers, and how many, per period."""
     unit = "week" if grain == "week" else "month"
@@ -339,6 +347,7 @@ def high_expectation_trend(df: pd.DataFrame, grain: str) -> go.Figure:
     return _layout(go.Figure(data=traces, layout=layout), 420)
 
 
+@cached
 def review_trend(df: pd.DataFrame, grain: str, target: float | None, window: tuple | None = None) -> go.Figure:
     """Mean rating and share of negative reviews per platform and period."""
     traces = []
@@ -378,6 +387,7 @@ def review_trend(df: pd.DataFrame, grain: str, target: float | None, window: tup
 # ---------------------------------------------------------------- promises
 
 
+@cached
 def promise_histogram(df: pd.DataFrame, clip_hours: float, on_time_hours: float) -> go.Figure:
     """Resolution time minus promised time: before the promise (kept; early or on time) and
     after it (late)."""
@@ -424,6 +434,7 @@ def promise_histogram(df: pd.DataFrame, clip_hours: float, on_time_hours: float)
     return fig
 
 
+@cached
 def timing_bars(df: pd.DataFrame) -> go.Figure:
     """How many promised resolutions came early, on time or late."""
     colors = {"early": GOOD, "on time": ON_TIME, "late": BAD}
@@ -442,6 +453,7 @@ def timing_bars(df: pd.DataFrame) -> go.Figure:
     return _layout(fig, 320)
 
 
+@cached
 def ageing(df: pd.DataFrame) -> go.Figure:
     """Tickets still without a first response, by how long they have waited."""
     shades = ["#fed7d7", "#feb2b2", "#fc8181", "#e53e3e", "#9b2c2c"]
@@ -466,6 +478,7 @@ SIGNALS = (
 )
 
 
+@cached
 def signals(row: dict) -> go.Figure:
     """How many high-expectation customers show each signal (a customer shows two or more)."""
     total = _int(row.get("customers"))
@@ -484,6 +497,7 @@ def signals(row: dict) -> go.Figure:
     return _layout(fig, 260)
 
 
+@cached
 def compare_bars(labels: Sequence[str], values: Sequence, *, unit: str, axis_title: str, noun: str,
                  ns: Sequence, colors: Sequence[str]) -> go.Figure:
     """A plain value per group (a median in hours), with how many it rests on."""
@@ -503,6 +517,7 @@ def compare_bars(labels: Sequence[str], values: Sequence, *, unit: str, axis_tit
 # ---------------------------------------------------------------- reviews
 
 
+@cached
 def reach(df: pd.DataFrame) -> go.Figure:
     """Helpful votes per platform: on all reviews and on the negative ones."""
     fig = go.Figure()

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from cx import stats
 from dashboard import fmt
+from dashboard.figure_cache import cached
 
 GOOD = "#1a9850"
 BAD = "#d73027"
@@ -37,6 +38,7 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+@cached
 def trend(df: pd.DataFrame, grain: str, window: tuple[date, date], targets: dict) -> go.Figure:
     """NPS (with its margin of error) and CSAT per week or month, their targets, and volumes.
 
@@ -103,6 +105,7 @@ def _bucket_label(row, grain: str) -> str:
     return f"{row.bucket_start:%B %Y}"
 
 
+@cached
 def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall: float | None) -> go.Figure:
     """The metric per segment with its 95% range; colour: significantly higher or lower than
     the rest of the segments, or not different."""
@@ -143,6 +146,7 @@ def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall
     return _layout(fig, 380)
 
 
+@cached
 def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segments: list[str]) -> go.Figure:
     """Segment x month; cells with fewer than HEATMAP_MIN_N answers are left blank."""
     value_col, n_col, title, unit = METRICS[metric]
