@@ -134,7 +134,7 @@ GROUPABLE = frozenset(DIMENSIONS) | {"high_expectation"}
 def run_query(name: str, **params) -> pd.DataFrame:
     """The result of queries/<name>.sql for these parameters, cached per warehouse version.
 
-    The DataFrame is shared between sessions: callers must not modify it in place.
+    Each call gets its own copy (st.cache_data keeps results pickled), so a caller may modify it.
     """
     if "dim" in params and params["dim"] not in GROUPABLE:
         raise ValueError(f"cannot group by {params['dim']!r}: use one of {sorted(GROUPABLE)}")

@@ -57,7 +57,8 @@ def write_bom_crlf_csv(df, stem):
 
 
 def write_xlsx(df, stem):
-    # Numbers as numbers and timestamps as Excel dates where Excel users would have them.
+    # Scores and counts as numbers, as Excel users have them (timestamps stay text here, in
+    # the fixture's varied forms; test_natively_typed_excel_and_parquet_values writes date cells).
     out = df.replace("", None).copy()
     for col in ("nps", "csat", "ces", "rating", "helpful_votes", "Reopens", "Replies", "reopens", "replies"):
         if col in out:
@@ -179,3 +180,59 @@ def test_local_day_of_a_utc_timestamp(zone, utc, day):
     con = duckdb.connect()
     sql.execute_script(con, "macros/parsing")
     assert con.execute("select local_day($t::timestamp, $z)", {"t": utc, "z": zone}).fetchone()[0] == day
+
+
+def test_natively_typed_excel_and_parquet_values(tmp_path):
+    """Exports that carry types, not text: Excel date cells, numbers and booleans; Parquet
+    timestamps with a zone, nullable integers. Worked by hand (time zone UTC)."""
+    data = tmp_path / "data"
+    for source in ("tickets", "surveys", "reviews"):
+        (data / source).mkdir(parents=True)
+    ts = datetime
+    tickets = pd.DataFrame({
+        "Ticket ID": ["T1", "T2", "T3"], "Customer ID": ["C1", "C2", "C1"],
+        "Created At": [ts(2026, 3, 1, 10), ts(2026, 3, 2, 23, 30), ts(2026, 3, 3, 8)],
+        "First Response At": [ts(2026, 3, 1, 11, 30), None, ts(2026, 3, 3, 9)],
+        "Resolved At": [ts(2026, 3, 1, 15), None, ts(2026, 3, 4, 8)],
+        "Type": ["incident", "question", "complaint"], "Reopens": [0, 1, None], "Replies": [1, 3, 2],
+        "Proactive": [True, False, None], "Apologized": [True, None, False], "Compensation": [10.0, None, 0.0],
+        "Promised At": [ts(2026, 3, 2, 10), None, ts(2026, 3, 4, 9)],
+    })
+    tickets.to_excel(data / "tickets" / "tickets.xlsx", index=False, engine="xlsxwriter")
+    surveys = pd.DataFrame({
+        "response_id": ["R1", "R2"], "customer_id": ["C1", "C2"],
+        # 10:00 in Tehran (+03:30) is 06:30 UTC
+        "submitted_at": pd.to_datetime(["2026-03-02 10:00", "2026-03-03 10:00"]).tz_localize("Asia/Tehran"),
+        "ticket_id": ["T1", None],
+        "nps": pd.array([9, 2], dtype="Int64"), "csat": pd.array([5, None], dtype="Int64"),
+    })
+    surveys.to_parquet(data / "surveys" / "surveys.parquet", index=False)
+    reviews = pd.DataFrame({"review_id": ["V1"], "platform": ["Google"], "posted_at": [ts(2026, 3, 5, 12)],
+                            "rating": [1]})
+    reviews.to_excel(data / "reviews" / "reviews.xlsx", index=False, engine="xlsxwriter")
+    target = tmp_path / "w.duckdb"
+    result = build(data, target)
+    assert result.published, result.message
+    assert result.sources["tickets"].rejected == result.sources["surveys"].rejected == 0
+    got = values(target)
+    expected = {
+        "tickets": 3,
+        "first_response_hours_median": 1.25,  # T1 1.5 h, T3 1.0 h
+        "first_response_hours_p90": 1.45,  # 1.0 + 0.9 * 0.5
+        "resolution_hours_median": 14.5,  # T1 5 h, T3 24 h
+        "resolution_hours_p90": 22.1,  # 5 + 0.9 * 19
+        "unanswered_tickets": 1,  # T2
+        "reopen_pct": 0.0,  # resolved T1 (0) and T3 (empty: 0)
+        "one_touch_pct": 50.0,  # T1 one reply, T3 two
+        "promise_kept_pct": 100.0,
+        "proactive_pct": 50.0,  # T1 yes, T2 no, T3 unknown
+        "failures": 2,  # the incident and the complaint
+        "responses": 2, "nps": 0.0, "csat_pct": 100.0,
+        "reviews": 1, "review_rating_avg": 1.0, "negative_review_pct": 100.0,
+    }
+    assert {k: got[k] for k in expected} == pytest.approx(expected)
+    with duckdb.connect(str(target), read_only=True) as con:
+        submitted = con.execute("select submitted_at from stg_surveys where response_id = 'R1'").fetchone()[0]
+        proactive = con.execute("select proactive from ticket_facts order by ticket_id").fetchall()
+    assert submitted == datetime(2026, 3, 2, 6, 30)
+    assert [p for (p,) in proactive] == [True, False, None]
