@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: setup run refresh kpis test lint bench sample
+.PHONY: setup run refresh kpis test lint bench bench-target sample
 
 setup: .venv/.installed
 
@@ -29,6 +29,10 @@ lint: setup
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# The refresh target's own mix: 10M tickets + 2M survey responses + 1M reviews.
+bench-target: setup
+	$(PY) benchmarks/run.py --tickets 10000000 --surveys 2000000
 
 sample: setup
 	$(PY) -m cx sample --out data/sample
