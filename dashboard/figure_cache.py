@@ -76,10 +76,11 @@ def stats() -> dict[str, int]:
 
 def _key(value):
     """A hashable stand-in that is equal for equal content (and for nothing else)."""
+    # Scalars keep their type: True == 1 == 1.0 in Python, but they label a chart differently.
     if value is None or isinstance(value, (bool, int, str, date, datetime)):
-        return value
+        return (type(value).__name__, value)
     if isinstance(value, float):
-        return ("nan",) if math.isnan(value) else value
+        return ("float", "nan" if math.isnan(value) else value)
     if isinstance(value, np.generic):
         return _key(value.item())
     if value is pd.NA or value is pd.NaT:

@@ -3,7 +3,7 @@ gets it back."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pytest
@@ -65,6 +65,15 @@ def test_other_options_or_another_builder_build_anew():
     assert build([1, 2], name="NPS", target=None) is not first
     assert other([1, 2], name="NPS") is not first
     assert len(calls) == 4 and len(other_calls) == 1
+
+
+def test_equal_but_differently_typed_scalars_build_apart():
+    """True == 1 == 1.0 in Python; a chart labels them differently ('True', '1', '1.0')."""
+    build, calls = counting_builder()
+    figures = [build(1), build(1.0), build(True), build(date(2026, 1, 1)), build(datetime(2026, 1, 1))]
+    assert len({id(f) for f in figures}) == 5
+    assert build(float("nan")) is build(float("nan"))  # NaN != NaN, but the same input
+    assert len(calls) == 6
 
 
 def test_input_without_a_content_key_is_built_every_time():
