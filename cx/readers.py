@@ -54,7 +54,15 @@ def discover(data_dir: Path, source: str) -> list[InputFile]:
     files = [
         p for p in folder.rglob("*")
         if p.is_file() and not any(part.startswith((".", "~$")) for part in p.relative_to(folder).parts)
+        and not _own_file(p, folder)
     ]
+    inside = data_dir.resolve()
+    for p in files:
+        if not p.resolve().is_relative_to(inside):
+            raise BlockingError(
+                f"{p.relative_to(data_dir)}: the file is a link to a file outside the data folder, which "
+                "is not read (a link can point anywhere on this machine). Copy the export into the folder."
+            )
     files.sort(key=lambda p: (p.name, str(p)))
     out = []
     for i, p in enumerate(files, start=1):
@@ -69,6 +77,30 @@ def discover(data_dir: Path, source: str) -> list[InputFile]:
     return out
 
 
+# Files a refresh writes beside its warehouse (cx/warehouse.py); a warehouse kept inside the
+# data folder must not become an input of the next refresh.
+_OWN_SUFFIXES = (".current", ".log.jsonl", ".wal", ".refresh.lock", ".tmp")
+
+
+def _own_file(p: Path, folder: Path) -> bool:
+    if p.name.endswith(_OWN_SUFFIXES):
+        return True
+    if any(part.endswith(".versions") for part in p.relative_to(folder).parts[:-1]):
+        return True
+    try:
+        with p.open("rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"  # a DuckDB database file, whatever its name
+    except OSError:
+        return False
+
+
+def literal_path(path: Path) -> str:
+    """A path DuckDB reads as that one file: its readers expand *, ? and [...] as a glob, so
+    a file named '[s]urveys.csv' would read surveys.csv. Each glob character becomes a
+    one-character class ('[' -> '[[]'), which matches only itself."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
+
+
 def normalize_column(name: str) -> str:
     """Case-insensitive column names: 'Response ID' and 'response_id' are the same column."""
     return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
@@ -77,6 +109,7 @@ def normalize_column(name: str) -> str:
 def check_header(f: InputFile, names: list) -> None:
     """Two header cells that name the same column (names are case-insensitive) block: the
     readers would otherwise rename one (DuckDB) or drop one (Excel) without a word."""
+    _check_width(f, len(names))
     seen: dict[str, str] = {}
     for name in names:
         text = "" if name is None else str(name)
@@ -99,7 +132,7 @@ def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
                 f"create temp table {table} as "
                 "select columns(*)::varchar, file_row_number + 1 as _line "
                 "from read_parquet($p, file_row_number = true)",
-                {"p": str(f.path)},
+                {"p": literal_path(f.path)},
             )
         elif f.fmt == "json":
             _load_json(con, f, table)
@@ -108,9 +141,50 @@ def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
     except BlockingError:
         raise
     except (duckdb.Error, OSError, ValueError, UnicodeError) as exc:
+        if "Maximum line size" in str(exc):
+            raise BlockingError(_long_line(f)) from exc
         raise BlockingError(f"{f.name}: the file cannot be read ({_first_line(exc, f)})") from exc
     f.rows = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return [d[0] for d in con.execute(f"select * from {table} limit 0").description if d[0] != "_line"]
+    names = [d[0] for d in con.execute(f"select * from {table} limit 0").description if d[0] != "_line"]
+    _check_width(f, len(names))
+    return names
+
+
+MAX_COLUMNS = 1000
+
+
+def _check_width(f: InputFile, columns: int) -> None:
+    """Exports have tens of columns; thousands mean a transposed sheet or a log dumped as CSV,
+    and the row checks' work grows with columns x rows (5,000 columns exhausted 2 GB of
+    memory on a one-row file)."""
+    if columns > MAX_COLUMNS:
+        raise BlockingError(
+            f"{f.name}: the file has {columns:,} columns, more than the {MAX_COLUMNS:,} a source file may "
+            "have. Is the sheet transposed, or a different export? Keep the contract's columns and "
+            "the extras you need."
+        )
+
+
+MAX_LINE_BYTES = 2_000_000  # DuckDB's read_csv max_line_size (its default)
+
+
+def _long_line(f: InputFile) -> str:
+    """DuckDB reports a line over max_line_size as "Line: 1" whatever its place: find it."""
+    number, longest = 0, (0, 0)
+    with f.path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if len(line) > longest[1]:
+                longest = (number, len(line))
+            if len(line) > MAX_LINE_BYTES:
+                break
+    where = f"line {longest[0]} is {longest[1]:,} bytes long" if longest[1] > MAX_LINE_BYTES else (
+        f"a quoted value that starts before line {number} runs over several lines"
+    )
+    return (
+        f"{f.name}: {where}, more than the {MAX_LINE_BYTES:,} bytes the CSV reader takes as one line "
+        "(DuckDB's max_line_size). No survey, review or ticket value is that long: is a quote left open, "
+        "or a file pasted into a cell? Fix or remove that value and export again."
+    )
 
 
 def _first_line(exc: Exception, f: InputFile | None = None) -> str:
@@ -206,7 +280,7 @@ def _read_csv(con, path: Path, delim: str, table: str) -> list[tuple]:
         f"create temp table {table}_read as select * from read_csv($p, all_varchar = true, "
         "header = true, delim = $d, quote = '\"', escape = '\"', "
         "store_rejects = true, rejects_table = $rt, rejects_scan = $rs)",
-        {"p": str(path), "d": delim, "rt": f"{table}_rej", "rs": f"{table}_rejscan"},
+        {"p": literal_path(path), "d": delim, "rt": f"{table}_rej", "rs": f"{table}_rejscan"},
     )
     # One row per line: DuckDB reports a short line once per missing column.
     return con.execute(
@@ -291,6 +365,8 @@ def _as_utf8(f: InputFile, workdir: Path) -> Path:
     with f.path.open("rb") as fh:
         raw = fh.read(_SNIFF_BYTES)
     encoding = _sniff_encoding(f, raw)
+    if not encoding.startswith("utf-16"):
+        _refuse_nul(f)
     if encoding == "utf-8":
         _refuse_garbled(f, raw.decode("utf-8", errors="replace"))
         return f.path
@@ -321,6 +397,23 @@ def _sniff_encoding(f: InputFile, raw: bytes) -> str:
         if exc.start >= len(raw) - 4 and len(raw) == _SNIFF_BYTES:
             return "utf-8"  # a character cut at the end of the sample
     return _single_byte_encoding(f, _non_utf8_lines(f))
+
+
+def _refuse_nul(f: InputFile) -> None:
+    """No text export holds a NUL byte: one anywhere (not only in the first look) means
+    binary data or a damaged file. bytes.find runs at memory speed."""
+    offset, newlines = 0, 0
+    with f.path.open("rb") as fh:
+        while chunk := fh.read(1 << 24):
+            at = chunk.find(b"\0")
+            if at >= 0:
+                line = newlines + chunk.count(b"\n", 0, at) + 1
+                raise BlockingError(
+                    f"{f.name}: the file holds binary data (a NUL byte on line {line}, byte {offset + at:,}), "
+                    "not text: is it damaged, or another file pasted in? Export the data again as CSV UTF-8."
+                )
+            offset += len(chunk)
+            newlines += chunk.count(b"\n")
 
 
 def _non_utf8_lines(f: InputFile, limit: int = _SNIFF_BYTES) -> bytes:
@@ -417,12 +510,12 @@ def _load_json(con, f: InputFile, table: str) -> None:
     # Read twice: once to learn the keys, once with every key as text, so that DuckDB's
     # type detection never drops an offset from a timestamp or rounds a number.
     described = con.execute(
-        "describe select * from read_json($p, format = 'auto', sample_size = -1)", {"p": str(f.path)}
+        "describe select * from read_json($p, format = 'auto', sample_size = -1)", {"p": literal_path(f.path)}
     ).fetchall()
     columns = {name: "VARCHAR" for name, *_ in described}
     con.execute(
         f"create temp table {table}_read as select * from read_json($p, format = 'auto', columns = $c)",
-        {"p": str(f.path), "c": columns},
+        {"p": literal_path(f.path), "c": columns},
     )
     # A JSON lines file: line k holds row k. A JSON array: the k-th element.
     con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
@@ -430,9 +523,72 @@ def _load_json(con, f: InputFile, table: str) -> None:
 
 # --- Excel -----------------------------------------------------------------------------
 
+MAX_XLSX_CELLS = 25_000_000  # rows x columns of the first sheet's used area
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _sheet_extent(path: Path) -> tuple[int, int, str] | None:
+    """The first sheet's used area (rows, columns, the farthest cell) from the workbook's XML,
+    before anything is materialised: the reader allocates rows x columns cells, so one value
+    at XFD1048576 in a 2 KB file asks for 17 billion of them. None when the file is not a
+    readable workbook (the reader then says why)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            sheet = _first_sheet_part(z, names)
+            if sheet is None:
+                return None
+            rows = cols = 0
+            far = ""
+            tail = b""
+            with z.open(sheet) as fh:
+                while chunk := fh.read(1 << 20):
+                    data = tail + chunk
+                    for m in _CELL_REF.finditer(data):
+                        col = 0
+                        for ch in m.group(1):
+                            col = col * 26 + ch - 64
+                        row = int(m.group(2))
+                        if row > rows or col > cols:
+                            rows, cols = max(rows, row), max(cols, col)
+                            far = (m.group(1) + m.group(2)).decode()
+                    tail = data[-200:]
+            return rows, cols, far
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+
+
+def _first_sheet_part(z, names: set[str]) -> str | None:
+    workbook = z.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+    first = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook)
+    rels = z.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    if first:
+        for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', rel.group(0)):
+                target = re.search(rb'\bTarget="([^"]+)"', rel.group(0))
+                if target:
+                    t = target.group(1).decode().lstrip("/")
+                    t = t if t.startswith("xl/") else "xl/" + t
+                    if t in names:
+                        return t
+    sheets = sorted(n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+    return sheets[0] if sheets else None
+
+
 def _load_xlsx(con, f: InputFile, table: str) -> None:
     from python_calamine import CalamineWorkbook
 
+    extent = _sheet_extent(f.path)
+    if extent and extent[0] * extent[1] > MAX_XLSX_CELLS:
+        rows, cols, far = extent
+        raise BlockingError(
+            f"{f.name}: the first sheet reaches cell {far} ({rows:,} rows x {cols:,} columns = "
+            f"{rows * cols:,} cells), more than the {MAX_XLSX_CELLS:,} cells read from a workbook. If the "
+            f"data is smaller, a value far outside it (at {far}) stretches the sheet: delete the rows and "
+            "columns after the data and save again, or export the sheet as CSV UTF-8."
+        )
     try:
         sheet = CalamineWorkbook.from_path(str(f.path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # python-calamine raises its own error types (zip, xml, ...)
