@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -11,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from cx import export
 from cx.config import ROOT
 
 DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"
@@ -97,6 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `python -m cx rejected | head`: the reader had enough
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the machine, not the command: permissions, a full disk, a lost drive
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        duckdb = sys.modules.get("duckdb")
+        if duckdb is None or not isinstance(exc, duckdb.Error):
+            raise
+        # A warehouse that cannot be opened or queried (another program's file, a damaged one).
+        print(f"error: {args.warehouse if hasattr(args, 'warehouse') else ''}: "
+              f"{(str(exc).strip().splitlines() or [type(exc).__name__])[0]}", file=sys.stderr)
+        return 1
 
 
 def cmd_refresh(args) -> int:
@@ -147,10 +159,8 @@ def cmd_rejected(args) -> int:
             r["record"] = json.loads(r["record"]) if r["record"] else None
         print(json.dumps(rows, ensure_ascii=False, default=str))
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["source", "file", "line", "column", "value", "reason"])
-        for r in rows:
-            writer.writerow([r["source"], r["file"], r["line"], r["column"], r["value"], r["reason"]])
+        cols = ["source", "file", "line", "column", "value", "reason"]
+        export.write_rows(sys.stdout, cols, ([r[c] for c in cols] for r in rows))
     else:
         if not rows:
             print("no rejected rows")
@@ -173,10 +183,9 @@ def cmd_checks(args) -> int:
     elif args.format == "csv":
         cols = ["source", "severity", "success", "title", "column", "unexpected_count", "unexpected_pct",
                 "observed", "examples", "message", "expectation", "refresh_id"]
-        writer = csv.writer(sys.stdout)
-        writer.writerow(cols)
-        for r in shown:
-            writer.writerow([json.dumps(r[c], ensure_ascii=False) if c == "examples" else r[c] for c in cols])
+        export.write_rows(sys.stdout, cols, (
+            [json.dumps(r[c], ensure_ascii=False) if c == "examples" else r[c] for c in cols] for r in shown
+        ))
     else:
         print(report.render(rows, refresh_id, attempt, failed_only=args.failed))
     return 0

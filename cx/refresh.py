@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,14 +21,16 @@ from pathlib import Path
 import duckdb
 
 import checks
-from cx import sql, warehouse
-from cx.config import Settings
+from cx import personal, sql, warehouse
+from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
 from cx.readers import InputFile, discover, load, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 from cx.stats import DEFAULT_WINDOW_DAYS
 
 MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
+# What DuckDB's memory_limit accepts: a number and a unit (2GB, 1.5 GiB, 800MB) or a percentage.
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
 # Input bytes checked in one query: enough that planning a query (about 0.4 s) is small next
 # to running it, little enough that the raw text stays in memory (10M tickets in one query
 # spilled to disk and took half as long again as the same rows a file at a time; measured).
@@ -68,20 +71,37 @@ def refresh(
     settings: Settings,
     say: Callable[[str], None] = print,
 ) -> RefreshResult:
+    target = target.resolve()
+    warehouse.check_target(target)
+    memory_limit()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with warehouse.refresh_lock(target):
+            return _refresh(data_dir, target, settings, say)
+    except warehouse.RefreshBusy as exc:
+        return RefreshResult("", False, str(exc))
+
+
+def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[str], None]) -> RefreshResult:
     refresh_id = new_refresh_id()
     started = datetime.now(UTC)
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
     warehouse.remove_stale_temp_files(target)
     built = warehouse.temp_path(target, refresh_id)
-    workdir = Path(tempfile.mkdtemp(prefix="cx-refresh-"))
+    workdir = warehouse.make_workdir()
     sources: dict[str, SourceSummary] = {s: SourceSummary() for s in SOURCE_ORDER}
     files: dict[str, list[InputFile]] = {}
     say(f"refresh {refresh_id}: data {data_dir}, time zone {settings.timezone}")
-    con = duckdb.connect(str(built))
+    try:
+        con = duckdb.connect(str(built))
+    except (duckdb.Error, OSError) as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        message = _environment_fault(exc, target)
+        _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
+        return RefreshResult(refresh_id, False, message, sources)
     checks.preload()
     try:
         _configure(con, settings, workdir)
+        personal.create_hash_macro(con, personal.load_secret(target))
         if not data_dir.is_dir():
             raise BlockingError(f"data folder {data_dir} does not exist")
         bounds = _plausible_bounds(settings)
@@ -144,6 +164,12 @@ def refresh(
         report = getattr(exc, "report", None)
         _log_attempt(target, refresh_id, started, data_dir, False, str(exc), sources, report)
         return RefreshResult(refresh_id, False, str(exc), sources, report=report or [])
+    except (duckdb.Error, OSError) as exc:
+        # The machine, not the data: a full disk, a folder that cannot be written, memory.
+        _discard(con, built)
+        message = _environment_fault(exc, target)
+        _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
+        return RefreshResult(refresh_id, False, message, sources)
     except BaseException:
         _discard(con, built)
         raise
@@ -163,11 +189,33 @@ def refresh(
     return RefreshResult(refresh_id, True, message, sources, as_of, report=report)
 
 
+def _environment_fault(exc: BaseException, target: Path) -> str:
+    """A failure of the machine (disk, permissions, memory) as one sentence with its cause."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        text = f"{exc.strerror}{where}"
+    hint = ""
+    low = text.lower()
+    if "no space" in low or "disk is full" in low or "not enough space" in low:
+        hint = " Free some disk space (the new warehouse is written beside the old one) and refresh again."
+    elif "permission" in low or "read-only" in low:
+        hint = f" Check that {target.parent} can be written by this user."
+    elif "memory" in low:
+        hint = " Raise CX_MEMORY_LIMIT or refresh on a machine with more memory."
+    return f"the refresh could not finish: {text}.{hint} Nothing was published."
+
+
+def _sql_text(value: str) -> str:
+    """A value inside a SET statement's quotes (SET takes no parameters)."""
+    return value.replace("'", "''")
+
+
 def _configure(con, settings: Settings, workdir: Path) -> None:
     # SET takes no parameters; the zone name was checked against the tz database on load.
-    con.execute(f"set TimeZone = '{settings.timezone}'")
-    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"set temp_directory = '{workdir}'".replace("\\", "/"))
+    con.execute(f"set TimeZone = '{_sql_text(settings.timezone)}'")
+    con.execute(f"set memory_limit = '{_sql_text(memory_limit())}'")
+    con.execute(f"set temp_directory = '{_sql_text(str(workdir).replace(chr(92), '/'))}'")
     con.execute("set preserve_insertion_order = true")
     warehouse.tune(con)
     con.execute("create table settings as select unnest($row)", {"row": settings.as_row()})
@@ -191,6 +239,17 @@ class _stage:
             secs = time.perf_counter() - self.t0
             self.say(f"[{self.number}/5] {self.name:<8} {self.detail} ({secs:.1f} s)")
         return False
+
+
+def memory_limit() -> str:
+    """CX_MEMORY_LIMIT, checked: a value DuckDB does not take ('2 gigs') is a usage error."""
+    value = MEMORY_LIMIT.strip()
+    if not _MEMORY_LIMIT.fullmatch(value):
+        raise ConfigError(
+            f"CX_MEMORY_LIMIT={MEMORY_LIMIT!r} is not a memory size: use a number and a unit, "
+            "such as 2GB, 1.5GiB or 800MB, or a share of the memory such as 50%"
+        )
+    return value
 
 
 def _plausible_bounds(settings: Settings) -> dict:
@@ -237,18 +296,28 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) 
                 f"{f.name}: required column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} missing (found: {', '.join(original) or 'no columns'})"
             )
-        cols = [f"{f.number} as _file_no", "_line"]
+        cols, kept = [f"{f.number} as _file_no", "_line"], {}
         for norm, col in by_name.items():
-            if norm.startswith("_"):
+            personal_data = personal.is_personal(norm)
+            if personal_data:
+                norm = "email" if source == "customers" else "email_hash"
+            elif norm.startswith("_"):
                 norm = "x" + norm  # our own bookkeeping columns start with _
             elif norm not in spec.columns and norm in DERIVED:
                 norm = "extra_" + norm
+            if norm in kept:
+                raise BlockingError(
+                    f"{f.name}: columns '{kept[norm]}' and '{col}' would both be kept as '{norm}' "
+                    f"(a column named like one the product computes gets the prefix extra_, "
+                    f"e-mail columns are kept hashed); rename or remove one"
+                )
+            kept[norm] = col
             expr = f'"{_q(col)}"'
-            if source == "customers" and norm == "email":
-                # Personal data: only a hash of the address ever reaches a table.
-                expr = f"sha256(lower(clean_text({expr})))"
+            if personal_data:
+                # Personal data: only a keyed hash of the address ever reaches a table.
+                expr = f"personal_hash(clean_text({expr}))"
             cols.append(f'{expr} as "{_q(norm)}"')
-        cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in by_name]
+        cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in kept]
         _register_file(con, source, f)
         batch.append((f.number, f"select {', '.join(cols)} from {table}"))
         batch_bytes += f.bytes
@@ -284,7 +353,7 @@ def _register_file(con, source: str, f: InputFile) -> None:
     for m in f.malformed:
         con.execute(
             "insert into malformed_lines values ($s, $f, $l, $v, $r)",
-            {"s": source, "f": f.name, "l": m["line"], "v": m["value"], "r": m["reason"]},
+            {"s": source, "f": f.name, "l": m["line"], "v": personal.hide_addresses(m["value"]), "r": m["reason"]},
         )
 
 
@@ -432,10 +501,11 @@ def _record(con, target, refresh_id, started, data_dir, settings, files, sources
 
 
 def _previous_history(target: Path):
-    if not target.exists():
+    current = warehouse.current_file(target)
+    if not current.exists():
         return None
     try:
-        with duckdb.connect(str(target), read_only=True) as old:
+        with duckdb.connect(str(current), read_only=True) as old:
             return (
                 old.execute("select * from refreshes order by started_at").fetchall(),
                 old.execute("select * from refresh_inputs").fetchall(),
@@ -469,8 +539,12 @@ def _log_attempt(target, refresh_id, started, data_dir, published, message, sour
             for r in report or [] if not r["success"]
         ],
     }
-    with target.with_name(target.name + ".log.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    log = target.with_name(target.name + ".log.jsonl")
+    try:
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError as exc:  # a read-only folder or a full disk: the outcome is still reported
+        print(f"note: the attempt could not be logged in {log}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def _q(identifier: str) -> str:

@@ -1,20 +1,26 @@
 """Where a warehouse lives on disk, how a refresh publishes it, and how readers open it.
 
 A refresh builds a new database file beside the target and publishes it in three steps:
-a hard link under FILE.versions/<refresh id>.duckdb, an atomic rename onto FILE, and an
-atomic swap of the small pointer file FILE.current. Scripts read FILE. A long-running
-reader (the dashboard) opens the version the pointer names: DuckDB caches an open
-database per path inside a process, so a reader that reopened FILE would keep seeing the
-old data; a new path per refresh never collides with the cache.
+a hard link under FILE.versions/<refresh id>.duckdb, an atomic swap of the small pointer
+file FILE.current, and an atomic rename onto FILE. The pointer swap is the one step that
+publishes: every reader of this project (the CLI and the dashboard) opens the version the
+pointer names, so a refresh killed between any two steps leaves one consistent current
+warehouse (the old one before the swap, the new one after). FILE itself is a convenience
+copy for outside scripts, renamed last. DuckDB caches an open database per path inside a
+process, so a long-running reader that reopened FILE would keep seeing the old data; a new
+path per refresh never collides with the cache.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
+
+from cx.errors import BlockingError, UsageError
 
 KEEP_VERSIONS = 2  # the current one and the one before (a reader may still have it open)
 
@@ -39,11 +45,11 @@ def publish(built: Path, target: Path, refresh_id: str) -> None:
         os.link(built, version)
     except OSError:  # a file system without hard links: a copy costs disk, not correctness
         shutil.copy2(built, version)
-    os.replace(built, target)
     pointer = pointer_path(target)
-    staged = pointer.with_name(pointer.name + f".{refresh_id}.tmp")
+    staged = pointer.with_name(f".{pointer.name}.{refresh_id}.tmp")
     staged.write_text(refresh_id + "\n", encoding="utf-8")
-    os.replace(staged, pointer)
+    os.replace(staged, pointer)  # the publishing step: readers follow the pointer
+    os.replace(built, target)
     _prune(vdir, refresh_id)
 
 
@@ -92,12 +98,17 @@ def tune(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The current warehouse of target `path` (the version its pointer names), read-only."""
+    if path.is_dir():
+        raise NotAWarehouse(
+            f"{path} is a folder, not a warehouse file: name a file such as {path / 'warehouse.duckdb'}"
+        )
     if not path.exists():
         raise FileNotFoundError(
             f"no warehouse at {path}: build one with "
             f"'python -m cx refresh --data DATA --warehouse {path}'"
         )
-    return tune(duckdb.connect(str(path), read_only=True))
+    return tune(duckdb.connect(str(current_file(path)), read_only=True))
 
 
 def remove_stale_temp_files(target: Path, older_than_s: float = 3600) -> None:
@@ -108,5 +119,117 @@ def remove_stale_temp_files(target: Path, older_than_s: float = 3600) -> None:
         try:
             if time.time() - p.stat().st_mtime > older_than_s:
                 p.unlink()
+        except OSError:
+            pass
+
+
+# --- what a target may be -------------------------------------------------------------------
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class NotAWarehouse(UsageError):
+    """The target names something that is not a warehouse: it is never written over."""
+
+
+def is_database_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(12)[8:12] == _DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def check_target(target: Path) -> None:
+    """A refresh replaces its target: refuse one that holds something else (a CSV given as
+    --warehouse by mistake would be overwritten by a database)."""
+    if target.is_dir():
+        raise NotAWarehouse(
+            f"--warehouse {target} is a folder: name the warehouse file, e.g. {target / 'warehouse.duckdb'}"
+        )
+    if target.exists() and not is_database_file(target):
+        raise NotAWarehouse(
+            f"--warehouse {target} exists and is not a DuckDB warehouse; it was left as it was. "
+            "Name a new file or an existing warehouse."
+        )
+
+
+# --- one refresh per target at a time -------------------------------------------------------
+
+class RefreshBusy(BlockingError):
+    pass
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(target.name + ".refresh.lock")
+
+
+def refresh_running(target: Path) -> bool:
+    lock = lock_path(target)
+    return lock.exists() and _alive(lock)
+
+
+class refresh_lock:
+    """A lock file beside the target holding the owner's process id; one left by a process
+    that is gone is taken over. The CLI's refresh takes it, so refreshes started from the
+    Data page, a shell or a scheduler exclude each other."""
+
+    def __init__(self, target: Path):
+        self.path = lock_path(target)
+
+    def __enter__(self):
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                if _alive(self.path):
+                    raise RefreshBusy(
+                        f"another refresh of {self.path.name.removesuffix('.refresh.lock')} is running "
+                        f"(process {self.path.read_text().strip()}); wait for it to finish"
+                    ) from None
+                self.path.unlink(missing_ok=True)  # left by a process that is gone
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            return self
+        raise RefreshBusy(f"could not take the refresh lock {self.path}")
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+        return False
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # the process exists, under another user
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+# --- a refresh's temporary folder -----------------------------------------------------------
+
+WORKDIR_PREFIX = "cx-refresh-"
+
+
+def make_workdir() -> Path:
+    """A temporary folder for one refresh (DuckDB's spill files, transcoded copies), with its
+    owner's process id inside, so that one left by a killed refresh can be told from a
+    running one's."""
+    remove_stale_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+    (workdir / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
+    return workdir
+
+
+def remove_stale_workdirs() -> None:
+    for p in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
+        owner = p / "owner.pid"
+        try:
+            if p.is_dir() and p.stat().st_uid == os.getuid() and owner.exists() and not _alive(owner):
+                shutil.rmtree(p, ignore_errors=True)
         except OSError:
             pass

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from cx import warehouse
 from cx.config import ROOT
 from cx.schema import SOURCE_ORDER
 
@@ -50,7 +51,7 @@ def working_folder(target: Path) -> Path:
 
 
 def sanitize_name(raw: str) -> str:
-    """A safe file name: no folders, letters, digits, '_', '-' and one extension."""
+    """A safe file name: no folders; letters and digits of any script, '_', '-' and one extension."""
     name = unicodedata.normalize("NFKC", str(raw or "")).replace("\\", "/").rsplit("/", 1)[-1].strip()
     stem, dot, ext = name.rpartition(".")
     ext = ext.lower()
@@ -58,7 +59,10 @@ def sanitize_name(raw: str) -> str:
         raise UploadError(f"“{raw}” has no file extension: use one of {', '.join(EXTENSIONS)}")
     if ext not in EXTENSIONS:
         raise UploadError(f"“{raw}”: .{ext} files are not accepted; use one of {', '.join(EXTENSIONS)}")
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem.encode("ascii", "ignore").decode("ascii"))
+    # Letters and digits of any script stay (two Persian-named exports must not both become
+    # upload.csv and replace each other); anything else, dots, spaces, controls and direction
+    # marks included, becomes '_'.
+    stem = re.sub(r"[^\w-]+", "_", stem)
     stem = re.sub(r"_+", "_", stem).strip("_-")[:100] or "upload"
     return f"{stem}.{ext}"
 
@@ -193,8 +197,7 @@ class Outcome:
         return self.lines[-1] if self.lines else f"the refresh ended with exit code {self.returncode}"
 
 
-class RefreshBusy(RuntimeError):
-    pass
+RefreshBusy = warehouse.RefreshBusy
 
 
 def refresh_command(folder: Path, target: Path) -> list[str]:
@@ -203,10 +206,14 @@ def refresh_command(folder: Path, target: Path) -> list[str]:
 
 def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None], None]) -> Outcome:
     """Run `python -m cx refresh` on the working folder; on_line(line, progress 0..1 or None)
-    for each line it prints. One refresh per warehouse at a time (a lock file beside it)."""
+    for each line it prints. One refresh per warehouse at a time: the refresh itself takes the
+    lock beside the warehouse (cx/warehouse.py), whoever started it; a running one is reported
+    before a second is started."""
     lines: list[str] = []
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-    with _lock(target), subprocess.Popen(
+    if warehouse.refresh_running(target):
+        raise RefreshBusy("another refresh of this warehouse is running; wait for it to finish")
+    with subprocess.Popen(
         refresh_command(folder, target), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, encoding="utf-8", errors="replace", bufsize=1,
     ) as proc:
@@ -230,36 +237,3 @@ def progress(line: str) -> float | None:
     return min(1.0, int(m.group(1)) / max(1, int(m.group(2))))
 
 
-class _lock:
-    def __init__(self, target: Path):
-        self.path = target.with_name(target.name + ".refresh.lock")
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                if _alive(self.path):
-                    raise RefreshBusy(
-                        "another refresh of this warehouse is running; wait for it to finish"
-                    ) from None
-                self.path.unlink(missing_ok=True)  # left by a process that is gone
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
-            return self
-        raise RefreshBusy("could not take the refresh lock")
-
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-        return False
-
-
-def _alive(lock: Path) -> bool:
-    try:
-        pid = int(lock.read_text().strip())
-        os.kill(pid, 0)
-    except (OSError, ValueError):
-        return False
-    return True
