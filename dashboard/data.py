@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cx import metrics, sql, warehouse
+from cx import export, metrics, sql, warehouse
 from cx.config import ROOT
 from cx.schema import DIMENSIONS
 
@@ -176,7 +176,7 @@ def full_csv(name: str, **params) -> bytes:
         df = sql.frame(cur, name, **params)
     finally:
         cur.close()
-    return df.drop(columns="matching", errors="ignore").to_csv(index=False).encode("utf-8")
+    return export.frame_csv(df.drop(columns="matching", errors="ignore"))
 
 
 def refresh_attempts(src: Source, limit: int = 50) -> list[dict]:

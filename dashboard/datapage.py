@@ -246,11 +246,12 @@ def _save(folder, last_dir, source: str, files) -> None:
         try:
             saved = uploads.save(folder, source, f.name, f.getvalue())
         except uploads.UploadError as exc:
-            st.error(f"Not saved: {exc}", icon=":material/block:")
+            st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
             continue
         verb = "replaced" if saved.replaced else "saved"
-        renamed = f" (as {saved.name})" if saved.name != f.name else ""
-        st.success(f"{f.name}{renamed} {verb} in {source}/ ({fmt.file_size(len(f.getvalue()))}).",
+        # File names are the uploader's text: shown literally, never as Markdown.
+        renamed = f" (as {fmt.md(saved.name)})" if saved.name != f.name else ""
+        st.success(f"{fmt.md(f.name)}{renamed} {verb} in {source}/ ({fmt.file_size(len(f.getvalue()))}).",
                    icon=":material/check:")
 
 
@@ -269,7 +270,7 @@ def _refresh(folder, target) -> None:
         outcome = uploads.run_refresh(folder, target, on_line)
     except uploads.RefreshBusy as exc:
         bar.empty()
-        st.warning(str(exc).capitalize(), icon=":material/hourglass:")
+        st.warning(fmt.md(str(exc).capitalize()), icon=":material/hourglass:")
         return
     st.session_state["refresh_outcome"] = {
         "published": outcome.published, "message": outcome.message, "lines": outcome.lines,
@@ -280,10 +281,11 @@ def _refresh(folder, target) -> None:
 
 def _show_outcome(outcome: dict) -> None:
     if outcome["published"]:
-        st.success(f"Refresh published at {outcome['at']}: {outcome['message']}", icon=":material/check_circle:")
+        st.success(f"Refresh published at {outcome['at']}: {fmt.md(outcome['message'])}",
+                   icon=":material/check_circle:")
     else:
         st.error(
-            f"Refresh blocked at {outcome['at']} (exit code {outcome['code']}): {outcome['message']} "
+            f"Refresh blocked at {outcome['at']} (exit code {outcome['code']}): {fmt.md(outcome['message'])} "
             "The previous warehouse is still the one shown.",
             icon=":material/block:",
         )

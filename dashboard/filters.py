@@ -132,7 +132,9 @@ def _window(picked, default: tuple[date, date]) -> tuple[date, date]:
         return picked, picked
     picked = tuple(picked or ())
     if len(picked) == 2:
-        return picked[0], picked[1]
+        # A link may carry its dates in either order (?dates=2026-10-01&dates=2026-01-01): the
+        # window is the days between them.
+        return min(picked), max(picked)
     if len(picked) == 1:
         st.caption("Pick the last day of the range too; showing the first day alone.")
         return picked[0], picked[0]

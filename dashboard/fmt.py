@@ -6,8 +6,8 @@ never as NaN, None or a misleading 0.
 
 from __future__ import annotations
 
-import html
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -165,12 +165,25 @@ def rtl_text(text) -> str:
     right-to-left, English left-to-right)."""
     if is_missing(text):
         return ""
-    body = html.escape(str(text)).replace("\n", "<br>")
-    return f'<div dir="auto" class="cx-text">{body}</div>'
+    return f'<div dir="auto" class="cx-text">{html_text(text)}</div>'
 
 
 # Characters Markdown (and Streamlit's :color[...] and $LaTeX$) would read as syntax.
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
+
+
+# Every line break Markdown or a browser knows. A blank line (\r\r is one) would end the HTML
+# block of a card, and what follows would be read as Markdown: an image the browser fetches.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
+# One table, applied in one pass, so that an entity written is never escaped again.
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL | set("&\"'")}
+
+
+def html_text(text) -> str:
+    """User text inside an HTML block of st.markdown(unsafe_allow_html=True): HTML-escaped,
+    every line break a <br> (so the block never ends early), and Markdown's characters as
+    HTML entities, which show as themselves whether or not Markdown reads the text."""
+    return _LINE_BREAKS.sub("<br>", str(text).translate(_ENTITIES))
 
 
 def md(text) -> str:

@@ -3,8 +3,6 @@ table's columns, the drill-down tabs, a customer's history, comment cards."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -196,7 +194,7 @@ def comment_cards(cards: list[tuple]) -> None:
         return
     parts = []
     for at, scores, customer, context, text in cards:
-        head = " · ".join(html.escape(str(x)) for x in (fmt.moment(at) if at is not None else "", scores, customer,
+        head = " · ".join(fmt.html_text(x) for x in (fmt.moment(at) if at is not None else "", scores, customer,
                                                         context) if x)
         parts.append(f'<div class="cx-card"><div class="cx-card-head">{head}</div>{fmt.rtl_text(text)}</div>')
     with st.container(height=420 if len(cards) > 4 else "content"):
