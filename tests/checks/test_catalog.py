@@ -43,7 +43,9 @@ def prepare(case: dict, tmp_path: Path) -> Path:
     if case.get("mode", "add") == "replace":
         for p in (data / source).iterdir():
             p.unlink()
-    if case["file"]:
+    if case.get("link"):
+        (data / case["file"]).symlink_to(case["link"])
+    elif case["file"]:
         shutil.copy(BAD / case["file"], data / case["file"])
     return data
 
@@ -61,8 +63,8 @@ def good_warehouse(tmp_path_factory) -> Path:
 
 
 def test_the_catalog_is_big_enough_and_every_file_is_in_it():
-    assert len(CATALOG) >= 30
-    listed = {c["file"] for c in CATALOG if c["file"]}
+    assert len(CATALOG) >= 60
+    listed = {c["file"] for c in CATALOG if c["file"] and not c.get("link")}
     on_disk = {str(p.relative_to(BAD)) for p in BAD.glob("*/*")}
     assert listed == on_disk
     assert {c["outcome"] for c in CATALOG} == {"rejected", "published", "blocked"}
@@ -79,11 +81,15 @@ def test_catalog_case(case, tmp_path, good_warehouse, monkeypatch):
         before = sha256(target)
     result = build(data, target, settings_for(case))
 
+    assert "Traceback" not in result.message + "\n".join(result.lines)
+    for text in case.get("absent", []):
+        assert text not in result.message + "\n".join(result.lines), f"{text!r} shown"
+        log = target.with_name(target.name + ".log.jsonl")
+        assert text not in log.read_text(encoding="utf-8"), f"{text!r} in the refresh log"
     if case["outcome"] == "blocked":
         assert not result.published, f"{case_id(case)} was published"
         for text in case["message"]:
             assert text in result.message, f"{text!r} not in {result.message!r}"
-        assert "Traceback" not in result.message
         assert sha256(target) == before
         assert not list(tmp_path.glob(".warehouse.duckdb.*.tmp*")), "a temporary file was left beside it"
         titles = {r["title"] for r in result.report if not r["success"]}
@@ -114,6 +120,65 @@ def test_catalog_case(case, tmp_path, good_warehouse, monkeypatch):
         for v in case.get("values", []):
             got = con.execute(f"select {v['column']} from {v['table']} where {v['where']}").fetchall()
             assert got == [(v["equals"],)], (v, got)
+        if case.get("absent"):
+            everything = _every_value(con)
+            for text in case["absent"]:
+                assert text not in everything, f"{text!r} is stored in the warehouse"
+    for fmt in ("json", "csv") if case.get("absent") else ():
+        shown = _cli("rejected", "--warehouse", str(target), "--format", fmt)
+        assert shown.returncode == 0, shown.stderr
+        for text in case["absent"]:
+            assert text not in shown.stdout, f"{text!r} in cx rejected --format {fmt}"
+
+
+def _every_value(con) -> str:
+    """Every value of every table of the warehouse, as one text."""
+    tables = [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+    ).fetchall()]
+    return "\n".join(
+        con.execute(f'select coalesce(string_agg(to_json(t)::varchar, chr(10)), \'\') from "{name}" as t').fetchone()[0]
+        for name in tables
+    )
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cx", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("case", [c for c in CATALOG if c.get("cli")], ids=case_id)
+def test_catalog_case_from_the_command_line(case, tmp_path):
+    """The rule for every case a person can send: a message, never a traceback; an exit code,
+    never a signal (the .xlsx reader once aborted the process). Rejected values leave
+    `cx rejected --format csv` with no cell a spreadsheet would run as a formula."""
+    data = prepare(case, tmp_path)
+    target = tmp_path / "warehouse.duckdb"
+    proc = _cli("refresh", "--data", str(data), "--warehouse", str(target))
+    assert proc.returncode >= 0, f"ended by signal {-proc.returncode}"
+    assert "Traceback" not in proc.stdout + proc.stderr
+    if case["outcome"] == "blocked":
+        assert proc.returncode == 1
+        assert proc.stderr.startswith("refresh blocked: "), proc.stderr
+        assert not target.exists()
+        entry = json.loads(target.with_name(target.name + ".log.jsonl").read_text().splitlines()[-1])
+        assert entry["published"] is False
+        return
+    # The cases run with the default 10% limit here: a rejection case may block, but cleanly.
+    assert proc.returncode in (0, 1), proc.stderr
+    if proc.returncode == 1:
+        return
+    shown = _cli("rejected", "--warehouse", str(target), "--format", "csv")
+    assert shown.returncode == 0, shown.stderr
+    import csv
+    import io
+    for row in csv.reader(io.StringIO(shown.stdout)):
+        for cell in row:
+            assert not cell.startswith(FORMULA_START), f"{cell!r} would run as a formula"
 
 
 REJECTION_RULE_TO_REPORT_RULE = {
