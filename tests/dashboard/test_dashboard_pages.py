@@ -292,7 +292,9 @@ def test_upload_and_refresh_from_the_data_page(monkeypatch, own_warehouse):
     form_source.set_value("surveys")
     next(b for b in at.button if b.label == "Save to the working folder").click().run()
     assert not at.exception
-    assert any("new surveys.csv (as new_surveys.csv) saved in surveys/" in s.value for s in at.success)
+    # The names are the uploader's text, written escaped so that Markdown shows them as typed.
+    said = f"{fmt.md('new surveys.csv')} (as {fmt.md('new_surveys.csv')}) saved in surveys/"
+    assert any(said in s.value for s in at.success), [s.value for s in at.success]
     uploads_dir = target.parent / "uploads"
     assert (uploads_dir / "surveys" / "new_surveys.csv").read_bytes() == extra
     assert (uploads_dir / "tickets" / "tickets-2026-02.csv").exists()  # started from the last data folder
