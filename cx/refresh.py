@@ -165,7 +165,8 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         _log_attempt(target, refresh_id, started, data_dir, False, str(exc), sources, report)
         return RefreshResult(refresh_id, False, str(exc), sources, report=report or [])
     except (duckdb.Error, OSError) as exc:
-        # The machine, not the data: a full disk, a folder that cannot be written, memory.
+        # Not a fault of the data: a full disk, a folder that cannot be written, memory. The
+        # person gets the cause in one sentence and the attempt is logged, as for a block.
         _discard(con, built)
         message = _environment_fault(exc, target)
         _log_attempt(target, refresh_id, started, data_dir, False, message, sources)

@@ -103,12 +103,13 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         raise NotAWarehouse(
             f"{path} is a folder, not a warehouse file: name a file such as {path / 'warehouse.duckdb'}"
         )
-    if not path.exists():
+    current = current_file(path)  # also when a first refresh was killed before FILE was renamed
+    if not current.exists():
         raise FileNotFoundError(
             f"no warehouse at {path}: build one with "
             f"'python -m cx refresh --data DATA --warehouse {path}'"
         )
-    return tune(duckdb.connect(str(current_file(path)), read_only=True))
+    return tune(duckdb.connect(str(current), read_only=True))
 
 
 def remove_stale_temp_files(target: Path, older_than_s: float = 3600) -> None:

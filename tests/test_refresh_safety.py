@@ -170,3 +170,13 @@ def test_the_email_hash_is_keyed_with_the_installation_secret(tmp_path):
     assert build(SMALL, again).published
     with duckdb.connect(str(again), read_only=True) as con:
         assert con.execute("select email_sha256 from stg_customers where customer_id = 'C1'").fetchone()[0] == stored
+
+
+def test_the_cli_reads_the_version_the_pointer_names(tmp_path, capsys):
+    """A first refresh killed after the pointer swap, before FILE was renamed: the CLI reads
+    what the dashboard reads, not "no warehouse"."""
+    target = tmp_path / "warehouse.duckdb"
+    assert build(SMALL, target).published
+    target.unlink()
+    assert cli_main(["metrics", "--warehouse", str(target), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["responses"] == 10
