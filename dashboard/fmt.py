@@ -176,7 +176,9 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$")
 # block of a card, and what follows would be read as Markdown: an image the browser fetches.
 _LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x85\u2028\u2029]")
 # One table, applied in one pass, so that an entity written is never escaped again.
-_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL | set("&\"'")}
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL} | {
+    ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;",
+}
 
 
 def html_text(text) -> str:
