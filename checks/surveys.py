@@ -8,7 +8,9 @@ from checks import expect as x
 from cx.config import Settings
 
 SOURCE = "surveys"
-REQUIRED = ("response_id", "customer_id", "submitted_at")
+# customer_id is optional: an anonymous response (a web widget, an anonymous link) counts in
+# the survey metrics, not in the per-customer ones.
+REQUIRED = ("response_id", "submitted_at")
 SCORES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
 # A score is not set when it has neither a typed value nor unreadable text.
@@ -26,7 +28,6 @@ def suite(settings: Settings, earliest: datetime, latest: datetime, now: datetim
         *[x.column_exists(c, typed=c == "submitted_at") for c in REQUIRED],
         x.present("response_id"),
         x.unique_in_file("response_id"),
-        x.present("customer_id"),
         x.present("submitted_at", typed=True),
         x.readable("submitted_at", "readable timestamps"),
         x.plausible_dates("submitted_at", earliest, latest),

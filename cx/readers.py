@@ -44,6 +44,24 @@ class InputFile:
     bytes: int = 0
     encoding: str = "utf-8"
     malformed: list[dict] = field(default_factory=list)  # CSV lines DuckDB could not split
+    format_name: str = ""  # the vendor format recognised (cx.importers), else empty
+    record_set: str = ""  # JSON: the key or stream the rows were under
+    skip_reasons: dict[str, int] = field(default_factory=dict)  # rows that are not answers, by why
+    document: object = None  # JSON: its record sets, when it is not a plain list of records
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.skip_reasons.values())
+
+    @property
+    def described(self) -> str:
+        """The read line's account of the file: its format, rows and skipped rows."""
+        rows = f"{self.rows:,} row" + ("" if self.rows == 1 else "s")
+        text = f"{self.name}: {self.format_name or _FORMAT_NAMES.get(self.fmt, self.fmt)}, {rows}"
+        return text + (f", {self.skipped:,} skipped" if self.skipped else "")
+
+
+_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "xlsx": "Excel workbook"}
 
 
 def discover(data_dir: Path, source: str) -> list[InputFile]:
@@ -129,11 +147,11 @@ def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
             _load_csv(con, f, table, workdir)
         elif f.fmt == "parquet":
             con.execute(
-                f"create temp table {table} as "
-                "select columns(*)::varchar, file_row_number + 1 as _line "
-                "from read_parquet($p, file_row_number = true)",
+                f"create temp table {table}_read as select columns(*)::varchar from read_parquet($p)",
                 {"p": literal_path(f.path)},
             )
+            _rename_reserved(con, f"{table}_read")
+            con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
         elif f.fmt == "json":
             _load_json(con, f, table)
         else:
@@ -187,6 +205,21 @@ def _long_line(f: InputFile) -> str:
     )
 
 
+def _rename_reserved(con, table: str) -> None:
+    """An export's own `_line` column (Fivetran adds `_file`, `_line`, `_modified`) is kept as
+    `x_line`: the line number a person finds a row on is ours, and must not be replaced."""
+    for (name,) in con.execute(
+        "select column_name from duckdb_columns() where table_name = $t and lower(column_name) = '_line'",
+        {"t": table},
+    ).fetchall():
+        taken = {r[0].lower() for r in con.execute(
+            "select column_name from duckdb_columns() where table_name = $t", {"t": table}).fetchall()}
+        new = "x_line"
+        while new in taken:
+            new = "x" + new
+        con.execute(f'alter table {table} rename column "{_q(name)}" to "{new}"')
+
+
 def _first_line(exc: Exception, f: InputFile | None = None) -> str:
     """The error's first line, with the file named as the user knows it (not our temp path)."""
     text = str(exc).strip()
@@ -226,6 +259,7 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     # malformed ones by record number; a person looks for physical lines. Row k (0-based)
     # is record k + 2 plus the malformed records before it, and its line adds the line
     # breaks inside the rows before it. The common case, neither, is a plain view.
+    _rename_reserved(con, f"{table}_read")
     cols = [d[0] for d in con.execute(f"select * from {table}_read limit 0").description]
     n_rows = con.execute(f"select count(*) from {table}_read").fetchone()[0]
     if _physical_lines(path) <= n_rows + 1 and not f.malformed:
@@ -517,6 +551,7 @@ def _load_json(con, f: InputFile, table: str) -> None:
         f"create temp table {table}_read as select * from read_json($p, format = 'auto', columns = $c)",
         {"p": literal_path(f.path), "c": columns},
     )
+    _rename_reserved(con, f"{table}_read")
     # A JSON lines file: line k holds row k. A JSON array: the k-th element.
     con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
 
@@ -599,6 +634,9 @@ def _load_xlsx(con, f: InputFile, table: str) -> None:
     if not sheet:
         raise BlockingError(f"{f.name}: the first sheet is empty (not even a header row)")
     header = [str(h).strip() if h not in (None, "") else f"column_{i + 1}" for i, h in enumerate(sheet[0])]
+    check_header(f, header)
+    # The export's own `_line` is kept as x_line, as in the other formats (_rename_reserved).
+    header = ["x_line" if h.lower() == "_line" else h for h in header]
     check_header(f, header)
     rows = [r for r in sheet[1:]]
     data = {

@@ -21,10 +21,11 @@ from pathlib import Path
 import duckdb
 
 import checks
-from cx import personal, sql, warehouse
+from cx import importers, personal, sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
-from cx.readers import InputFile, discover, load, normalize_column
+from cx.importers import mapping_file
+from cx.readers import InputFile, discover, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 from cx.stats import DEFAULT_WINDOW_DAYS
 
@@ -49,6 +50,7 @@ class SourceSummary:
     rejected: int = 0
     updated: int = 0
     published: int = 0
+    skipped: int = 0  # rows the vendor marks as not an answer (importers), never rejected
 
 
 @dataclass
@@ -116,13 +118,20 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
             # time of the checks themselves (measured).
             con.execute("attach ':memory:' as work")
             rule_seconds = 0.0
+            mappings = mapping_file.load_all(data_dir)
+            described: list[str] = []  # each file: its format, rows and skipped rows
             for source in SOURCE_ORDER:
-                files[source], secs = _read_source(con, data_dir, source, workdir, bounds)
+                files[source], secs = _read_source(con, data_dir, source, workdir, bounds, mappings, described.append)
                 rule_seconds += secs
                 sources[source].files = len(files[source])
                 sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
-            note(" | ".join(f"{s} {_n(v.files)} files, {_n(v.rows)} rows" for s, v in sources.items())
-                 + f" | row rules applied as each file was read ({rule_seconds:.1f} s of this)")
+                sources[source].skipped = sum(f.skipped for f in files[source])
+            note(" | ".join(
+                f"{s} {_n(v.files)} files, {_n(v.rows)} rows" + (f" ({_n(v.skipped)} skipped)" if v.skipped else "")
+                for s, v in sources.items()
+            )
+                 + f" | row rules applied as each file was read ({rule_seconds:.1f} s of this)"
+                 + "".join(f"\n      {d}" for d in described))
         # Row order mattered while files were read (it numbers their lines); from here on it
         # does not, and keeping it costs memory in every operator.
         con.execute("set preserve_insertion_order = false")
@@ -183,6 +192,9 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         + f"; {_rows(sum(v.rejected for v in sources.values()))} rejected"
         + f"; {_rows(sum(v.updated for v in sources.values()))} updated by later files"
     )
+    skipped = sum(v.skipped for v in sources.values())
+    if skipped:
+        message += f"; {_rows(skipped)} skipped (not answers: deleted tickets, ratings not given, unfinished responses)"
     warnings = [r for r in report if not r["success"] and r["severity"] == "warn"]
     if warnings:
         message += f"; {len(warnings)} warning{'s' if len(warnings) > 1 else ''} (python -m cx checks)"
@@ -238,7 +250,8 @@ class _stage:
     def __exit__(self, exc_type, *_):
         if exc_type is None:
             secs = time.perf_counter() - self.t0
-            self.say(f"[{self.number}/5] {self.name:<8} {self.detail} ({secs:.1f} s)")
+            first, _, more = self.detail.partition("\n")
+            self.say(f"[{self.number}/5] {self.name:<8} {first} ({secs:.1f} s)" + (f"\n{more}" if more else ""))
         return False
 
 
@@ -264,7 +277,9 @@ def _plausible_bounds(settings: Settings) -> dict:
     }
 
 
-def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) -> tuple[list[InputFile], float]:
+def _read_source(
+    con, data_dir: Path, source: str, workdir: Path, bounds: dict, mappings=(), say=print,
+) -> tuple[list[InputFile], float]:
     """Read the files of a source and check their rows a batch of files at a time, keeping
     only the checked rows (`work.checked_<source>_<k>`, stacked as `work.checked_<source>`):
     at 10M tickets the raw text of every file at once would be gigabytes, and one query per
@@ -278,10 +293,12 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) 
             f"(CSV, TSV, Parquet, JSON lines, JSON arrays or .xlsx)."
         )
     rule_seconds, checked, batch, batch_bytes = 0.0, [], [], 0
+    companions = importers.Companions(found)
     for i, f in enumerate(found):
         table = f"src_{source}_{f.number}"
         con.execute("set preserve_insertion_order = true")  # rowid numbers the lines
-        original = load(con, f, table, workdir)
+        table, original = importers.read(con, f, table, workdir, companions, mappings)
+        say(f.described)
         by_name: dict[str, str] = {}
         for col in original:
             norm = normalize_column(col)
@@ -296,6 +313,8 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) 
             raise BlockingError(
                 f"{f.name}: required column{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} missing (found: {', '.join(original) or 'no columns'})"
+                + (f"; its rows were read from under `{f.record_set}`" if f.record_set else "")
+                + importers.closest(source, original)
             )
         cols, kept = [f"{f.number} as _file_no", "_line"], {}
         for norm, col in by_name.items():
@@ -342,6 +361,16 @@ def _read_source(con, data_dir: Path, source: str, workdir: Path, bounds: dict) 
         f"create temp view checked_{source} as "
         f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
     )
+    if spec.mandatory and sum(f.rows for f in found) == 0 and any(f.skipped for f in found):
+        reasons: dict[str, int] = {}
+        for f in found:
+            for reason, n in f.skip_reasons.items():
+                reasons[reason] = reasons.get(reason, 0) + n
+        raise BlockingError(
+            f"{source}: every row of the files was skipped as not an answer ("
+            + ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+            + f"), so there is nothing to publish. Add {source} exports that hold answers."
+        )
     if spec.mandatory and sum(f.rows for f in found) == 0:
         raise BlockingError(
             f"{source}: the files hold no rows ({', '.join(f.name for f in found)}: header only?)"
@@ -476,7 +505,11 @@ def _record(con, target, refresh_id, started, data_dir, settings, files, sources
     if history:
         con.executemany("insert into refreshes values (" + ", ".join("?" * 11) + ")", history[0])
         if history[1]:
-            con.executemany("insert into refresh_inputs values (" + ", ".join("?" * 8) + ")", history[1])
+            width = len(history[1][0])  # warehouses before the importers had no skipped column
+            con.executemany(
+                "insert into refresh_inputs values (" + ", ".join("?" * 9) + ")",
+                [tuple(r) + (0,) * (9 - width) for r in history[1]],
+            )
     bounds = con.execute("select first_day, last_day from data_bounds").fetchone()
     con.execute(
         "insert into refreshes values ($id, $s, $f, $d, $tz, $asof, $fd, $ld, $r, $rej, $upd)",
@@ -493,9 +526,10 @@ def _record(con, target, refresh_id, started, data_dir, settings, files, sources
     for source, found in files.items():
         for f in found:
             con.execute(
-                "insert into refresh_inputs values ($id, $s, $f, $fmt, $enc, $b, $r, $rej)",
+                "insert into refresh_inputs values ($id, $s, $f, $fmt, $enc, $b, $r, $rej, $sk)",
                 {
-                    "id": refresh_id, "s": source, "f": f.name, "fmt": f.fmt, "enc": f.encoding,
+                    "id": refresh_id, "s": source, "f": f.name, "fmt": f.format_name or f.fmt, "enc": f.encoding,
+                    "sk": f.skipped,
                     "b": f.bytes, "r": f.rows + len(f.malformed), "rej": per_file.get((source, f.name), 0),
                 },
             )

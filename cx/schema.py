@@ -27,8 +27,9 @@ SOURCES: dict[str, Source] = {
             mandatory=False,
         ),
         Source(
-            "surveys", "response_id", ("response_id", "customer_id", "submitted_at"),
-            ("ticket_id", "nps", "csat", "ces", "comment", "channel", "region", "product", "tier"),
+            "surveys", "response_id", ("response_id", "submitted_at"),
+            # customer_id is optional: an anonymous response counts in the survey metrics only.
+            ("customer_id", "ticket_id", "nps", "csat", "ces", "comment", "channel", "region", "product", "tier"),
         ),
         Source(
             "reviews", "review_id", ("review_id", "platform", "posted_at", "rating"),

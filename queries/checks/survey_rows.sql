@@ -70,7 +70,6 @@ checked as (
         case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
             check_required('response_id', response_id),
             check_duplicate('response_id', response_id, _line, _first_line),
-            check_required('customer_id', customer_id),
             check_required('submitted_at', submitted_at),
             check_ts('submitted_at', submitted_at, _v_submitted_at, $earliest, $latest),
             check_int('nps', nps, _v_nps, 0, 10),

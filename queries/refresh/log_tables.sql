@@ -22,5 +22,6 @@ create table refresh_inputs (
     encoding varchar,
     bytes bigint,
     rows bigint,
-    rejected bigint
+    rejected bigint,
+    skipped bigint  -- rows the export marks as not an answer (deleted tickets, offered ratings)
 );

@@ -19,7 +19,8 @@ final as (
         t.team, t.agent, t.type, t.priority,
         s.platform,
         t.first_response_hours as ticket_first_response_hours,
-        f.customer_key is not null as customer_had_failure
+        -- Unknown for an anonymous response: it is in no group of the recovery comparison.
+        case when s.customer_key is not null then f.customer_key is not null end as customer_had_failure
     from surveys as s
     left join tickets as t on s.ticket_id = t.ticket_id
     left join failed_customers as f on s.customer_key = f.customer_key
