@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 import checks
-from cx import importers, personal, sql, warehouse
+from cx import importers, parsing, personal, sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
 from cx.importers import mapping_file
@@ -108,7 +108,7 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
             raise BlockingError(f"data folder {data_dir} does not exist")
         bounds = _plausible_bounds(settings)
         with _stage(say, 1, "read") as note:
-            sql.execute_script(con, "macros/parsing")
+            parsing.install(con)
             sql.execute_script(con, "refresh/work_tables")
             # The checked rows (export columns, `_v_` typed values, `_problems`, and `__`
             # markers for the suites) live in an attached work database, so that the GX

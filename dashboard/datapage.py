@@ -41,11 +41,16 @@ HISTORY_COLUMNS = {
 INPUT_COLUMNS = {
     "source": col.TextColumn("Source"),
     "file": col.TextColumn("File", width="medium"),
-    "format": col.TextColumn("Format"),
+    "format": col.TextColumn("Format", help="The export format recognised from the file itself", width="medium"),
     "encoding": col.TextColumn("Encoding"),
     "bytes": col.NumberColumn("Size", format="bytes"),
     "rows": col.NumberColumn("Rows", format="localized"),
     "rejected": col.NumberColumn("Rejected", format="localized"),
+    "skipped": col.NumberColumn(
+        "Skipped", format="localized",
+        help="Rows the export marks as not an answer (deleted tickets, ratings offered but not given, "
+        "unfinished responses): left out of every metric, not rejected",
+    ),
 }
 
 REJECTED_SUMMARY_COLUMNS = {

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from conftest import SMALL, build
 
-from cx import sql
+from cx import parsing
 from cx.metrics import kpis
 
 SOURCES = ("customers", "surveys", "reviews", "tickets")
@@ -138,7 +138,7 @@ def test_epoch_seconds_timestamps(tmp_path, reference):
 ])
 def test_values_are_trimmed_of_spaces_tabs_breaks_and_no_break_spaces(raw, clean):
     con = duckdb.connect()
-    sql.execute_script(con, "macros/parsing")
+    parsing.install(con)
     assert con.execute("select clean_text($v::varchar)", {"v": raw}).fetchone()[0] == clean
 
 
@@ -157,7 +157,7 @@ def test_values_are_trimmed_of_spaces_tabs_breaks_and_no_break_spaces(raw, clean
 def test_timestamps_become_naive_utc(zone, raw, utc):
     con = duckdb.connect()
     con.execute(f"set timezone = '{zone}'")
-    sql.execute_script(con, "macros/parsing")
+    parsing.install(con)
     # From a column, as the row rules read it (a constant would be folded branch by branch).
     con.execute("create table t as select $v::varchar as v", {"v": raw})
     assert con.execute("select to_ts(v) from t").fetchone()[0] == utc
@@ -165,7 +165,7 @@ def test_timestamps_become_naive_utc(zone, raw, utc):
 
 def test_an_infinite_timestamp_is_unreadable():
     con = duckdb.connect()
-    sql.execute_script(con, "macros/parsing")
+    parsing.install(con)
     con.execute("create table t as select 'infinity' as v")
     assert con.execute("select to_ts(v) from t").fetchone()[0] is None
 
@@ -178,7 +178,7 @@ def test_an_infinite_timestamp_is_unreadable():
 ])
 def test_local_day_of_a_utc_timestamp(zone, utc, day):
     con = duckdb.connect()
-    sql.execute_script(con, "macros/parsing")
+    parsing.install(con)
     assert con.execute("select local_day($t::timestamp, $z)", {"t": utc, "z": zone}).fetchone()[0] == day
 
 

@@ -29,6 +29,7 @@ from cx.importers import (
 )
 from cx.importers.spec import Compiler, Format
 from cx.readers import InputFile, load, normalize_column
+from cx.schema import SOURCES
 
 VENDORS = (zendesk, qualtrics, surveymonkey, google, app_store, trustpilot, freshdesk, delighted)
 FORMATS: tuple[Format, ...] = tuple(
@@ -40,9 +41,12 @@ def formats_for(source: str, json_records: bool = False) -> list[Format]:
     return [f for f in FORMATS if f.source == source and bool(f.records) == json_records]
 
 
-def recognise(source: str, columns: list[str]) -> Format | None:
-    """The tabular format whose signature the header carries."""
-    return next((f for f in formats_for(source) if f.matches(columns)), None)
+def recognise(source: str, columns: list[str], json_records: bool = False) -> Format | None:
+    """The format whose signature the header (or a plain JSON list's keys) carries."""
+    candidates = formats_for(source)
+    if json_records:
+        candidates += [f for f in formats_for(source, json_records=True) if "" in f.records]
+    return next((f for f in candidates if f.matches(columns)), None)
 
 
 def closest(source: str, columns: list[str]) -> str:
@@ -53,7 +57,7 @@ def closest(source: str, columns: list[str]) -> str:
         share = have / len(fmt.signature)
         if have and share > best_share:
             best, best_share = fmt, share
-    if best is None or best_share < 0.5:
+    if best is None or best_share < 0.5 or best_share == 1.0:
         return ""
     return f"; the closest known format is {best.name}, which also has {', '.join(best.missing(columns))}"
 
@@ -92,7 +96,7 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
         fmt = _load_document(con, f, doc, table, companions)
     else:
         columns = load(con, f, table, workdir)
-        fmt = recognise(f.source, columns)
+        fmt = recognise(f.source, columns, json_records=f.fmt in ("json", "parquet"))
         if fmt is None and f.fmt in ("csv", "xlsx") and f.rows:
             table, fmt = _names_on_second_row(con, f, table, columns)
     columns = _columns(con, table)
@@ -166,7 +170,11 @@ def _load_document(con, f: InputFile, doc: documents.Document, table: str, compa
     if f.name in companions.only and chosen is None:
         f.skip_reasons["records joined to the rows of other files"] = sum(len(v) for v in doc.sets.values())
         f.format_name = "companion records"
-    names = documents.keys(rows) or ["_empty"]
+    names = documents.keys(rows)
+    if not names:
+        # No rows of this source (a file of companion records): the contract's columns, empty,
+        # so that the file reads like any other.
+        names = list(SOURCES[f.source].columns)
     reserved = {n for n in names if normalize_column(n) == "_line"}
     data = {
         (n if n not in reserved else "x" + n): pa.array([r.get(n) for _, r in rows], pa.string()) for n in names
@@ -190,7 +198,7 @@ def _join_companions(fmt: Format, rows, doc, companions: Companions):
         for _, rec in records:
             if wanted and rec.get("type") != wanted:
                 continue
-            index.setdefault(rec.get(key), rec)
+            index[rec.get(key)] = rec  # files in name order: a later export's record wins, as rows do
         for _, r in out:
             match = index.get(r.get(row_key))
             if match:

@@ -180,7 +180,7 @@ class InZone(Expr):
     def sql(self, c):
         v = f"clean_num({self.inner.sql(c)})"
         zone = c.param(self.zone)
-        local = f"try_cast({v} as timestamp)"
+        local = f"to_naive_ts({v})"
         return (
             f"(case when regexp_matches({v}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') or {local} is null "
             f"then {v} else strftime(utc_naive(timezone({zone}, {local})), '%Y-%m-%d %H:%M:%S.%f') "

@@ -40,14 +40,28 @@ create or replace temp macro local_day(ts, tz) as (
 -- Clean text -> naive UTC. Epoch seconds (or milliseconds); ISO 8601 with an offset is
 -- converted; without one it is read in the session time zone (the configured zone).
 -- Most values are ISO text: a colon rules out epoch numbers before any pattern is tried.
+-- A year below 1700 is a Jalali (Solar Hijri) date (1405/02/11 14:30): jdatetime converts
+-- it (cx/jalali.py); two character tests keep every other value from the Python call.
 create or replace temp macro to_ts(t) as (
     case
+        when t < '17' and t >= '1' and substr(t, 5, 1) in ('-', '/')
+            then utc_naive(try_cast(jalali_to_gregorian(t) as timestamptz))
         when contains(t, ':') then utc_naive(try_cast(t as timestamptz))
         when regexp_full_match(t, '-?[0-9]{9,11}([.][0-9]+)?')
             then utc_naive(to_timestamp(t::double))
         when regexp_full_match(t, '[0-9]{12,13}')
             then utc_naive(to_timestamp(t::double / 1000))
         else utc_naive(try_cast(t as timestamptz))
+    end
+);
+
+-- Clean text -> a naive timestamp as written (no zone applied), Jalali dates converted: for
+-- the importers, which read a file's naive times in the zone the file states.
+create or replace temp macro to_naive_ts(t) as (
+    case
+        when t < '17' and t >= '1' and substr(t, 5, 1) in ('-', '/')
+            then try_cast(jalali_to_gregorian(t) as timestamp)
+        else try_cast(t as timestamp)
     end
 );
 
