@@ -487,3 +487,19 @@ def test_mapping_file_maps_an_unknown_layout(tmp_path, canonical):
     # 7 Esfand 1404 10:00 in Tehran (+03:30) is 26 February 2026 06:30 UTC.
     assert rows == [("W1", datetime(2026, 2, 26, 6, 30), 5, "web", None),
                     ("W2", datetime(2026, 2, 26, 7, 30), 1, "web", None)]
+
+
+def test_an_anonymous_response_counts_in_the_survey_metrics_only(tmp_path, canonical):
+    """Nine NPS answers in the fixture: promoters 10, 9, 9, 10 and detractors 3, 5, 6, so NPS
+    is 100 * (4 - 3) / 9 = 11.1. An anonymous 10 makes it 100 * (5 - 3) / 10 = 20; it is no
+    customer's, so the no-failure group and the high-expectation share do not move."""
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    (data / "surveys" / "widget.csv").write_text(
+        "response_id,customer_id,submitted_at,nps\nA1,,2026-02-10 10:00,10\n", encoding="utf-8",
+    )
+    _, got = refreshed(data, tmp_path)
+    assert canonical["nps"] == pytest.approx(100 / 9)
+    assert got["responses"] == canonical["responses"] + 1
+    assert got["nps"] == pytest.approx(20.0)
+    assert same(canonical, got, ("nps_no_failure", "nps_after_recovery", "high_expectation_pct")) == []
