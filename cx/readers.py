@@ -48,6 +48,8 @@ class InputFile:
     record_set: str = ""  # JSON: the key or stream the rows were under
     skip_reasons: dict[str, int] = field(default_factory=dict)  # rows that are not answers, by why
     document: object = None  # JSON: its record sets, when it is not a plain list of records
+    forced: object = None  # a format read from another source's file (Zendesk's Satisfaction Score)
+    format_key: str = ""  # the recognised format's key (cx.importers)
 
     @property
     def skipped(self) -> int:

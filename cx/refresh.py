@@ -287,6 +287,7 @@ def _read_source(
     seconds spent on the row rules."""
     spec = SOURCES[source]
     found = discover(data_dir, source)
+    found += importers.derived_files(data_dir, source, found)
     if not found and spec.mandatory:
         raise BlockingError(
             f"{source}: no files in {data_dir / source}. Put the {source} exports there "
@@ -297,7 +298,7 @@ def _read_source(
     for i, f in enumerate(found):
         table = f"src_{source}_{f.number}"
         con.execute("set preserve_insertion_order = true")  # rowid numbers the lines
-        table, original = importers.read(con, f, table, workdir, companions, mappings)
+        table, original = importers.read(con, f, table, workdir, companions, mappings, found[:i])
         say(f.described)
         by_name: dict[str, str] = {}
         for col in original:

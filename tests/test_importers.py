@@ -503,3 +503,46 @@ def test_an_anonymous_response_counts_in_the_survey_metrics_only(tmp_path, canon
     assert got["responses"] == canonical["responses"] + 1
     assert got["nps"] == pytest.approx(20.0)
     assert same(canonical, got, ("nps_no_failure", "nps_after_recovery", "high_expectation_pct")) == []
+
+
+def zendesk_with_scores(data: Path) -> None:
+    for p in (data / "tickets").iterdir():
+        p.unlink()
+    rows = zendesk_rows(frame("tickets", "tickets-2026-02.csv"))
+    scores = {"T3": "Good", "T6": "Bad", "T7": "Offered"}
+    for r in rows:
+        r["Satisfaction Score"] = scores.get(r["Id"], "")
+    write_csv(data / "tickets" / "zendesk.csv", rows)
+
+
+def test_zendesk_satisfaction_scores_become_post_ticket_responses(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    zendesk_with_scores(data)
+    result = build(data, tmp_path / "w.duckdb")
+    assert result.published, result.message
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        got = con.execute(
+            "select response_id, customer_id, ticket_id, csat, submitted_at from stg_surveys "
+            "where response_id like 'zendesk-%' order by 1"
+        ).fetchall()
+    # Good -> 5 and Bad -> 1, submitted when the ticket was solved; Offered and empty are skipped.
+    assert got == [("zendesk-csat-T3", "C2", "T3", 5, datetime(2026, 1, 22, 8)),
+                   ("zendesk-csat-T6", "C1", "T6", 1, datetime(2026, 2, 10, 12, 30))]
+    assert result.sources["surveys"].skipped == 3 and result.sources["surveys"].rejected == 0
+    assert any("tickets/zendesk.csv (Satisfaction Score): Zendesk Support CSV export: Satisfaction Score, 2 rows"
+               in line for line in result.lines)
+
+
+def test_a_ratings_file_replaces_the_ticket_exports_scores(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    zendesk_with_scores(data)
+    ratings = {"satisfaction_ratings": [{"id": 1, "requester_id": "C2", "ticket_id": "T3", "score": "good",
+                                         "created_at": "2026-01-22T09:00:00Z"}]}
+    (data / "surveys" / "ratings.json").write_text(json.dumps(ratings), encoding="utf-8")
+    result = build(data, tmp_path / "w.duckdb")
+    assert result.published, result.message
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        ids = {r[0] for r in con.execute("select response_id from stg_surveys").fetchall()}
+    assert "1" in ids and not any(i.startswith("zendesk-csat-") for i in ids)

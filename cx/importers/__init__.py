@@ -9,6 +9,7 @@ as data (`spec.Format`); adding a vendor is one module and its tests.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,8 +28,8 @@ from cx.importers import (
     trustpilot,
     zendesk,
 )
-from cx.importers.spec import Compiler, Format
-from cx.readers import InputFile, load, normalize_column
+from cx.importers.spec import Compiler, Fixed, Format, Skip
+from cx.readers import InputFile, discover, load, normalize_column
 from cx.schema import SOURCES
 
 VENDORS = (zendesk, qualtrics, surveymonkey, google, app_store, trustpilot, freshdesk, delighted)
@@ -87,8 +88,30 @@ class Companions:
                 self.only.add(f.name)
 
 
+def derived_files(data_dir: Path, source: str, found: list[InputFile]) -> list[InputFile]:
+    """Files of another source that also hold this one's rows: the satisfaction scores of
+    Zendesk's ticket CSV export are post-ticket survey responses."""
+    if source != "surveys":
+        return []
+    out = []
+    for t in discover(data_dir, "tickets"):
+        if t.fmt != "csv":
+            continue
+        try:
+            with t.path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+                header = next(csv.reader([fh.readline()]), [])
+        except OSError:
+            continue  # the tickets read says what is wrong with it
+        if zendesk.CSAT_FROM_TICKETS.matches(header):
+            out.append(InputFile(
+                "surveys", t.path, f"{t.name} (Satisfaction Score)", len(found) + len(out) + 1, fmt="csv",
+                bytes=t.bytes, forced=zendesk.CSAT_FROM_TICKETS,
+            ))
+    return out
+
+
 def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path,
-         companions: Companions, mappings=()) -> tuple[str, list[str]]:
+         companions: Companions, mappings=(), earlier: list[InputFile] = ()) -> tuple[str, list[str]]:
     """Load the file and map it if its format is known; returns the table to read and its
     columns (the contract's names for a recognised format, the export's own otherwise)."""
     doc = getattr(f, "document", None)
@@ -96,7 +119,7 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
         fmt = _load_document(con, f, doc, table, companions)
     else:
         columns = load(con, f, table, workdir)
-        fmt = recognise(f.source, columns, json_records=f.fmt in ("json", "parquet"))
+        fmt = f.forced or recognise(f.source, columns, json_records=f.fmt in ("json", "parquet"))
         if fmt is None and f.fmt in ("csv", "xlsx") and f.rows:
             table, fmt = _names_on_second_row(con, f, table, columns)
     columns = _columns(con, table)
@@ -107,7 +130,9 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
         if f.record_set:
             f.format_name = f"JSON, rows under `{f.record_set}`"
         return table, columns
-    f.format_name = fmt.name
+    if fmt.superseded_by and any(e.format_key == fmt.superseded_by for e in earlier):
+        fmt = replace(fmt, skip=(Skip(Fixed("-"), ("-",), "read from the ratings file instead"),))
+    f.format_name, f.format_key = fmt.name, fmt.key
     return apply(con, f, fmt, table, columns)
 
 
@@ -221,7 +246,7 @@ def apply(con, f: InputFile, fmt: Format, table: str, columns: list[str]) -> tup
     selects = [f'{expr.sql(c)} as "{name}"' for name, expr in fmt.columns.items()]
     mapped = {normalize_column(n) for n in fmt.columns}
     dropped = {normalize_column(n) for n in fmt.drop}
-    for col in columns:
+    for col in columns if fmt.keep_extras else ():
         if col in c.used or normalize_column(col) in mapped | dropped:
             continue
         selects.append('"' + col.replace('"', '""') + '"')  # unknown extra columns are kept

@@ -95,6 +95,20 @@ class First(Expr):
 
 
 @dataclass(frozen=True)
+class Prefixed(Expr):
+    """An ID made from another source's ID, kept apart from the source's own IDs."""
+
+    prefix: str
+    inner: Expr
+
+    def sql(self, c):
+        return f"{c.param(self.prefix)} || {self.inner.sql(c)}"
+
+    def columns(self):
+        return self.inner.columns()
+
+
+@dataclass(frozen=True)
 class Lower(Expr):
     inner: Expr
 
@@ -312,8 +326,8 @@ class Skip:
     def sql(self, c: Compiler) -> str:
         v = self.expr.sql(c)
         listed = ", ".join(c.param(x.lower()) for x in self.values)
-        if self.unless:
-            return f"coalesce(lower({v}) not in ({listed}), false)"
+        if self.unless:  # an empty value is not one of them either
+            return f"coalesce(lower({v}) not in ({listed}), true)"
         return f"coalesce(lower({v}) in ({listed}), false)"
 
 
@@ -335,6 +349,8 @@ class Format:
     drop: tuple[str, ...] = ()  # personal columns the product does not need (names, addresses)
     zone_hook: object = None  # reads the file's own time zone from its header rows
     priority: int = 0  # a format whose signature extends another's is tried first
+    keep_extras: bool = True  # unknown extra columns are kept (not for rows made from another source)
+    superseded_by: str = ""  # a format whose files, when present in the source, replace this one's rows
 
     def matches(self, columns) -> bool:
         names = {normalize_column(c) for c in columns}

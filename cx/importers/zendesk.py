@@ -1,7 +1,7 @@
 """Zendesk Support: the ticket CSV export, the API's tickets (with ticket_metrics) and
 satisfaction ratings, and tickets as Fivetran lands them."""
 
-from cx.importers.spec import Col, Format, Lower, Map, PlusMinutes, Skip
+from cx.importers.spec import Col, Format, Lower, Map, PlusMinutes, Prefixed, Skip
 
 DELETED = Skip(Col("Status"), ("deleted",), "deleted tickets")
 # Names and addresses of requesters are personal data the metrics never use.
@@ -93,6 +93,28 @@ RATINGS = Format(
     },
     # Offered and unoffered: a survey sent or not sent, not an answer.
     skip=(Skip(Col("score"), ("offered", "unoffered"), "ratings offered but not given"),),
+)
+
+# The ticket export's Satisfaction Score as post-ticket survey responses, read from the
+# tickets folder's Zendesk CSV files, unless a ratings file (the richer record) is present.
+CSAT_FROM_TICKETS = Format(
+    key="zendesk_csv_csat",
+    name="Zendesk Support CSV export: Satisfaction Score",
+    source="surveys",
+    signature=CSV_EXPORT.signature + ("Satisfaction Score",),
+    columns={
+        "response_id": Prefixed("zendesk-csat-", Col("Id")),
+        "customer_id": Col("Requester id"),
+        "ticket_id": Col("Id"),
+        "submitted_at": Col("Solved at"),
+        "csat": Map(Col("Satisfaction Score"), (("good", "5"), ("bad", "1"))),
+    },
+    skip=(
+        DELETED,
+        Skip(Col("Satisfaction Score"), ("good", "bad"), "tickets without a satisfaction rating", unless=True),
+    ),
+    keep_extras=False,
+    superseded_by=RATINGS.key,
 )
 
 FORMATS = (CSV_EXPORT, API_TICKETS, FIVETRAN_TICKETS, RATINGS)
