@@ -192,9 +192,14 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         + f"; {_rows(sum(v.rejected for v in sources.values()))} rejected"
         + f"; {_rows(sum(v.updated for v in sources.values()))} updated by later files"
     )
-    skipped = sum(v.skipped for v in sources.values())
-    if skipped:
-        message += f"; {_rows(skipped)} skipped (not answers: deleted tickets, ratings not given, unfinished responses)"
+    reasons: dict[str, int] = {}
+    for found in files.values():
+        for f in found:
+            for reason, n in f.skip_reasons.items():
+                reasons[reason] = reasons.get(reason, 0) + n
+    if reasons:
+        message += (f"; {_rows(sum(reasons.values()))} skipped as not answers ("
+                    + ", ".join(f"{n:,} {reason}" for reason, n in reasons.items()) + ")")
     warnings = [r for r in report if not r["success"] and r["severity"] == "warn"]
     if warnings:
         message += f"; {len(warnings)} warning{'s' if len(warnings) > 1 else ''} (python -m cx checks)"

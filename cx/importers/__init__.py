@@ -132,6 +132,8 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
         return table, columns
     if fmt.superseded_by and any(e.format_key == fmt.superseded_by for e in earlier):
         fmt = replace(fmt, skip=(Skip(Fixed("-"), ("-",), "read from the ratings file instead"),))
+    if fmt.refuse:
+        raise BlockingError(f"{f.name}: a {fmt.name}: {fmt.refuse}")
     f.format_name, f.format_key = fmt.name, fmt.key
     return apply(con, f, fmt, table, columns)
 

@@ -43,4 +43,16 @@ PLAY_REVIEWS = Format(
     },
 )
 
-FORMATS = (BUSINESS_PROFILE, PLAY_REVIEWS)
+# Play Console's monthly ratings overview holds daily averages, not reviews: recognised so
+# that the message says what to export instead.
+PLAY_RATINGS_OVERVIEW = Format(
+    key="google_play_ratings_overview",
+    name="Google Play ratings overview",
+    source="reviews",
+    signature=("package_name", "daily_average_rating", "total_average_rating"),
+    columns={},
+    refuse="it holds daily average ratings, not reviews. Export the reviews report instead "
+    "(Play Console: Download reports > Reviews, reviews_<package>_<YYYYMM>.csv)",
+)
+
+FORMATS = (BUSINESS_PROFILE, PLAY_REVIEWS, PLAY_RATINGS_OVERVIEW)

@@ -349,6 +349,7 @@ class Format:
     drop: tuple[str, ...] = ()  # personal columns the product does not need (names, addresses)
     zone_hook: object = None  # reads the file's own time zone from its header rows
     priority: int = 0  # a format whose signature extends another's is tried first
+    refuse: str = ""  # a layout that holds no rows of its source: why, and what to export instead
     keep_extras: bool = True  # unknown extra columns are kept (not for rows made from another source)
     superseded_by: str = ""  # a format whose files, when present in the source, replace this one's rows
 
