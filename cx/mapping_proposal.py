@@ -393,7 +393,7 @@ def build_mapping(source: str, files: str, columns: dict[str, str | None], fixed
 
 @dataclass
 class Preview:
-    rows: list[dict]  # the first mapped rows: {"line": n, label: value, ..., "status": ...}
+    rows: list[dict]  # the first mapped rows: {"Line": n, label: value, ..., "Checks": reasons or "kept"}
     rejected: list[dict]  # {"line", "column", "value", "reason"}
     rows_read: int = 0
     rows_rejected: int = 0
@@ -438,7 +438,8 @@ def preview(path: Path, mapping: Mapping, settings: Settings | None = None, limi
                 if c == "email" or personal.is_personal(c):
                     continue
                 value = r.get(f"_v_{c}", r.get(c))
-                row[label(c)] = None if value is None else str(value)
+                # Timestamps as the warehouse keeps them: in UTC (the time zone applied).
+                row[label(c) + (" (UTC)" if c in TIMESTAMPS else "")] = None if value is None else str(value)
             problems = r.get("_problems") or []
             row["Checks"] = "; ".join(p["reason"] for p in problems) if problems else "kept"
             rows.append(row)

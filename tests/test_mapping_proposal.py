@@ -74,7 +74,7 @@ def test_preview_shows_the_rows_and_what_is_rejected():
     assert pv.error is None and pv.rows_read == 4 and pv.rows_rejected == 1
     first = pv.rows[0]
     assert first["Line"] == 2 and first["Response ID"] == "W1" and first["NPS"] == "9"
-    assert first["Submitted at"] == "2026-01-15 10:00:00" and first["Channel"] == "web"
+    assert first["Submitted at (UTC)"] == "2026-01-15 10:00:00" and first["Channel"] == "web"
     assert first["Checks"] == "kept"
     assert pv.rejected == [{"line": 4, "column": "NPS", "value": "11", "reason": "nps 11 is outside 0-10"}]
     assert "response_id" not in first  # people read labels, not keys

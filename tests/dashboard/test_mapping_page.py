@@ -79,3 +79,33 @@ def test_problems_are_said_with_the_column(monkeypatch, own_warehouse, tmp_path)
 def test_parse_fixed_takes_keys_and_labels():
     assert mapping_page.parse_fixed("platform = Trustpilot\n\nRegion = EU", "reviews") == {
         "platform": "Trustpilot", "region": "EU"}
+
+
+def test_a_recognised_export_says_its_format_and_offers_what_it_lacks(monkeypatch, own_warehouse, tmp_path):
+    _, target = own_warehouse
+    monkeypatch.setenv("CX_UPLOAD_DIR", str(tmp_path / "uploads"))
+    at = run_app(monkeypatch, target, "data")
+    by_label(at, "selectbox", "Source").set_value("tickets")
+    zendesk = (b"Id,Requester id,Created at,First reply time in minutes,Business unit\n"
+               b"1,C1,2026-01-05 09:00,30,Retail\n")
+    by_label(at, "file_uploader", "Export file to map").set_value(("zd.csv", zendesk, "text/csv"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    [info] = [i.value for i in at.info if "Zendesk" in i.value]
+    assert "the refresh reads it without a mapping" in info and "Ticket ID" in info
+    labels = {s.label for s in at.selectbox}
+    assert "Ticket ID *" not in labels and "Created at *" not in labels and "Region" in labels
+
+
+def test_the_working_folder_starts_with_the_last_folders_mappings(tmp_path):
+    from dashboard import uploads
+
+    last = tmp_path / "last"
+    (last / "surveys").mkdir(parents=True)
+    (last / "surveys" / "w.csv").write_text("a\n1\n", encoding="utf-8")
+    (last / "mappings.toml").write_text('[[mapping]]\nfiles = "surveys/w.csv"\nsource = "surveys"\n',
+                                        encoding="utf-8")
+    folder = tmp_path / "uploads"
+    assert uploads.prepare(folder, str(last))
+    assert mapping_file.load_all(folder)[0].files == "surveys/w.csv"
+    assert not (folder / "mappings.toml").samefile(last / "mappings.toml")
