@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,6 +76,8 @@ def _proposal(source: str, safe_name: str, content: bytes, key: str) -> tuple[mp
     held = st.session_state.get("map_proposal")
     if held and held[0] == key and held[2].exists():
         return held[1], held[2]
+    if held:
+        shutil.rmtree(held[2].parent, ignore_errors=True)  # the previous upload's copy
     folder = Path(tempfile.mkdtemp(prefix="cx-map-"))
     path = folder / safe_name
     path.write_bytes(content)
