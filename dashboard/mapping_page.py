@@ -228,7 +228,7 @@ def _save(folder: Path, last_dir: str | None, source: str, raw_name: str, conten
         st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
         return
     message = (f"{fmt.md(source)}/{fmt.md(stored.name)} {'replaced' if stored.replaced else 'saved'}, and the "
-               f"mapping {outcome} in {FILE_NAME} of the working folder. Refresh the warehouse below to read it.")
+               f"mapping {outcome} in {FILE_NAME} of the working folder. Refresh the warehouse (above) to read it.")
     if started:
         message = f"{fmt.md(started)} {message}"
     st.session_state["map_saved"] = message

@@ -74,10 +74,10 @@ if ctx is not None:
 else:
     st.caption("Upload export files below and refresh to build the first warehouse.")
 
-# ---------------------------------------------------------------- unknown layouts
-st.subheader("Map an unknown export")
-datapage.map_unknown_export(ctx.source if ctx else None)
-
 # ---------------------------------------------------------------- upload and refresh
 st.subheader("Upload exports and refresh")
 datapage.upload_and_refresh(ctx.source if ctx else None)
+
+# ---------------------------------------------------------------- unknown layouts
+st.subheader("Map an unknown export")
+datapage.map_unknown_export(ctx.source if ctx else None)

@@ -22,7 +22,7 @@ def test_upload_correct_preview_and_save(monkeypatch, own_warehouse, tmp_path):
     monkeypatch.setenv("CX_UPLOAD_DIR", str(folder))
     at = run_app(monkeypatch, target, "data")
     assert "Map an unknown export" in shown_text(at)
-    by_label(at, "selectbox", "Source").set_value("surveys")
+    at.selectbox(key="map_source").set_value("surveys")
     by_label(at, "file_uploader", "Export file to map").set_value(("Widget export.csv", WIDGET, "text/csv"))
     at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -59,7 +59,7 @@ def test_problems_are_said_with_the_column(monkeypatch, own_warehouse, tmp_path)
     _, target = own_warehouse
     monkeypatch.setenv("CX_UPLOAD_DIR", str(tmp_path / "uploads"))
     at = run_app(monkeypatch, target, "data")
-    by_label(at, "selectbox", "Source").set_value("surveys")
+    at.selectbox(key="map_source").set_value("surveys")
     by_label(at, "file_uploader", "Export file to map").set_value(("w.csv", WIDGET, "text/csv"))
     at.run()
     by_label(at, "selectbox", "Comment").set_value("Submission")
@@ -85,7 +85,7 @@ def test_a_recognised_export_says_its_format_and_offers_what_it_lacks(monkeypatc
     _, target = own_warehouse
     monkeypatch.setenv("CX_UPLOAD_DIR", str(tmp_path / "uploads"))
     at = run_app(monkeypatch, target, "data")
-    by_label(at, "selectbox", "Source").set_value("tickets")
+    at.selectbox(key="map_source").set_value("tickets")
     zendesk = (b"Id,Requester id,Created at,First reply time in minutes,Business unit\n"
                b"1,C1,2026-01-05 09:00,30,Retail\n")
     by_label(at, "file_uploader", "Export file to map").set_value(("zd.csv", zendesk, "text/csv"))
