@@ -306,6 +306,9 @@ def score(contract: str, p: Profile, source: str) -> tuple[float, str]:
     by_value, value_why = value_score(contract, p, source)
     if by_value is None:
         return by_name, name_why
+    if by_value < 0.5 and contract in INT_RANGES and p.n_set and p.n_num == 0:
+        # Words where a score belongs (good / bad): a value map makes them scores.
+        return by_name * 0.6, f"{name_why}, values are words (give a value map)".strip(", ")
     if by_value < 0.5:
         # Values that do not fit overrule a name that does ("Rating" with 1-10 is not csat).
         return by_name * 0.3, f"{name_why}, but {value_why}".strip(", ")
@@ -340,7 +343,8 @@ def assign(wanted: list[str], profiles: list[Profile], source: str) -> dict[str,
 
 def build_mapping(source: str, files: str, columns: dict[str, str | None], fixed: dict[str, str] | None = None,
                   time_zone: str | None = None, header_rows: int | None = None,
-                  export_columns: list[str] | None = None) -> Mapping:
+                  export_columns: list[str] | None = None,
+                  values: dict[str, dict[str, str]] | None = None) -> Mapping:
     """A mapping from the choices a person made, checked: known contract columns, export
     columns the file has, no export column twice, a valid pattern, zone and header rows."""
     if source not in SOURCES:
@@ -354,7 +358,7 @@ def build_mapping(source: str, files: str, columns: dict[str, str | None], fixed
         raise MappingError(f"the file pattern {files!r} leaves the {source} folder")
     chosen = {k: v for k, v in columns.items() if v}
     known = set(SOURCES[source].columns)
-    for contract in list(chosen) + list(fixed or {}):
+    for contract in list(chosen) + list(fixed or {}) + list(values or {}):
         if contract not in known:
             raise MappingError(f"{contract} is not a {source} column of the contract")
     if export_columns is not None:
@@ -377,6 +381,7 @@ def build_mapping(source: str, files: str, columns: dict[str, str | None], fixed
     mapping = Mapping(
         files=files, source=source, columns=chosen,
         fixed={k: str(v) for k, v in (fixed or {}).items() if str(v).strip()},
+        values={k: {str(a): str(b) for a, b in v.items()} for k, v in (values or {}).items() if v},
         time_zone=(time_zone or "").strip() or None, header_rows=header_rows or None,
     )
     try:

@@ -57,6 +57,29 @@ def parse_fixed(text: str, source: str) -> dict[str, str]:
     return out
 
 
+def parse_values(text: str, source: str) -> dict[str, dict[str, str]]:
+    """`csat: good = 5`, one per line, into {contract column: {export value: contract value}}."""
+    out: dict[str, dict[str, str]] = {}
+    known = SOURCES[source].columns
+    by_label = {mp.label(c).lower(): c for c in known}
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, colon, rest = line.partition(":")
+        given, eq, value = rest.partition("=")
+        name = name.strip().lower()
+        contract = name if name in known else by_label.get(name)
+        if not colon or not eq or not given.strip():
+            raise mp.MappingError(
+                f"Value maps, line {n}: write it as column: export value = value (e.g. csat: good = 5)"
+            )
+        if contract is None:
+            raise mp.MappingError(f"Value maps, line {n}: “{name}” is not a {source} column")
+        out.setdefault(contract, {})[given.strip().strip('"')] = value.strip().strip('"')
+    return out
+
+
 def missing_required(proposal: mp.Proposal, columns: dict[str, str | None], fixed: dict[str, str]) -> list[str]:
     """Required contract columns the mapping leaves without a source (a column of the same
     name in the file counts: the refresh reads it by its name)."""
@@ -155,7 +178,7 @@ def map_unknown_export(folder: Path, last_dir: str | None) -> None:
         )
         columns[contract] = None if picked == NONE else picked
 
-    with st.expander("File pattern, fixed values and time zone", expanded=proposal.format_name is None):
+    with st.expander("File pattern, fixed values, value maps and time zone", expanded=proposal.format_name is None):
         a, b = st.columns(2)
         pattern = a.text_input(
             "File pattern", value=safe_name, key=f"map_{key}_pattern",
@@ -168,10 +191,15 @@ def map_unknown_export(folder: Path, last_dir: str | None) -> None:
                                  placeholder="platform = Trustpilot\nchannel = web", height=100)
         header_rows = b.number_input("Rows under the header that are not data", min_value=0, max_value=20,
                                      value=0, step=1, key=f"map_{key}_header")
+        values_text = b.text_area("Value maps, one per line", value="", key=f"map_{key}_values",
+                                  placeholder="csat: good = 5\ncsat: bad = 1", height=100,
+                                  help="An export value and the contract's value for it, per column")
 
     try:
         fixed = parse_fixed(fixed_text, source)
-        mapping = mp.build_mapping(source, pattern, columns, fixed, zone, int(header_rows), proposal.columns)
+        value_maps = parse_values(values_text, source)
+        mapping = mp.build_mapping(source, pattern, columns, fixed, zone, int(header_rows), proposal.columns,
+                                   value_maps)
     except mp.MappingError as exc:
         st.error(fmt.md(exc), icon=":material/error:")
         return

@@ -109,3 +109,20 @@ def test_the_working_folder_starts_with_the_last_folders_mappings(tmp_path):
     assert uploads.prepare(folder, str(last))
     assert mapping_file.load_all(folder)[0].files == "surveys/w.csv"
     assert not (folder / "mappings.toml").samefile(last / "mappings.toml")
+
+
+def test_value_maps_reach_the_preview(monkeypatch, own_warehouse, tmp_path):
+    _, target = own_warehouse
+    monkeypatch.setenv("CX_UPLOAD_DIR", str(tmp_path / "uploads"))
+    at = run_app(monkeypatch, target, "data")
+    at.selectbox(key="map_source").set_value("surveys")
+    export = b"Submission,When,Satisfaction\nA1,2026-01-15 10:00,good\nA2,2026-01-16 10:00,bad\n"
+    by_label(at, "file_uploader", "Export file to map").set_value(("g.csv", export, "text/csv"))
+    at.run()
+    assert by_label(at, "selectbox", "CSAT").value == "Satisfaction"
+    assert "2 rows read: 0 kept, 2 would be rejected" in shown_text(at)
+    by_label(at, "text_area", "Value maps, one per line").set_value("csat: good = 5\nCSAT: bad = 1")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "2 rows read: 2 kept, 0 would be rejected" in shown_text(at)
+    assert at.dataframe[-1].value["CSAT"].tolist() == ["5", "1"]
