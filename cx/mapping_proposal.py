@@ -35,7 +35,7 @@ from cx.config import Settings
 from cx.errors import BlockingError
 from cx.importers import mapping_file
 from cx.importers.mapping_file import FILE_NAME, TIMESTAMPS, Mapping
-from cx.importers.spec import Compiler
+from cx.importers.spec import Compiler, Fixed
 from cx.readers import FORMATS, InputFile, load, normalize_column
 from cx.schema import SOURCES
 
@@ -144,10 +144,6 @@ class Proposal:
     covered: tuple[str, ...] = ()  # contract columns the format already maps
     choices: dict[str, Choice] = field(default_factory=dict)  # the contract columns to map
 
-    @property
-    def to_map(self) -> list[str]:
-        return list(self.choices)
-
 
 class MappingError(ValueError):
     """A mapping or file that cannot be used, with the sentence a person reads."""
@@ -199,7 +195,7 @@ def propose(path: Path, source: str, settings: Settings | None = None, name: str
         covered: tuple[str, ...] = ()
         if fmt is not None:
             c = Compiler(columns, fmt.nulls)
-            covered = tuple(k for k, expr in fmt.columns.items() if c.resolves(expr) or _is_fixed(expr))
+            covered = tuple(k for k, expr in fmt.columns.items() if c.resolves(expr) or isinstance(expr, Fixed))
         con.execute(
             f"create temp table proposal_sample as select columns(*)::varchar from proposal_file "
             f"order by _line limit {int(SAMPLE_ROWS)}"
@@ -221,10 +217,6 @@ def propose(path: Path, source: str, settings: Settings | None = None, name: str
     finally:
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _is_fixed(expr) -> bool:
-    return type(expr).__name__ == "Fixed"
 
 
 def _columns_read(fmt, columns: list[str]) -> set[str]:
