@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cx.schema import SOURCE_ORDER
-from dashboard import data, fmt, frame, uploads, warmup
+from dashboard import data, fmt, frame, mapping_page, uploads, warmup
 
 col = st.column_config
 
@@ -189,12 +189,20 @@ def _short(value) -> str:
 # ---------------------------------------------------------------- upload and refresh
 
 
-def upload_and_refresh(src: data.Source | None) -> None:
+def _working_folder(src: data.Source | None):
+    """The folder uploads go to, and the data folder the shown warehouse was built from."""
     target = src.target if src else data.warehouse_path()
-    folder = uploads.working_folder(target)
-    last_dir = None
-    if src is not None:
-        last_dir = data.one_row("pages/freshness").get("data_dir")
+    last_dir = data.one_row("pages/freshness").get("data_dir") if src is not None else None
+    return target, uploads.working_folder(target), last_dir
+
+
+def map_unknown_export(src: data.Source | None) -> None:
+    _, folder, last_dir = _working_folder(src)
+    mapping_page.map_unknown_export(folder, last_dir)
+
+
+def upload_and_refresh(src: data.Source | None) -> None:
+    target, folder, last_dir = _working_folder(src)
     limit = uploads.max_upload_mb()
     st.markdown(
         f"New files are added to the working data folder `{folder}`; a refresh then rebuilds the warehouse "

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cx import warehouse
 from cx.config import ROOT
+from cx.importers.mapping_file import FILE_NAME as MAPPINGS
 from cx.schema import SOURCE_ORDER
 
 EXTENSIONS = ("csv", "tsv", "txt", "parquet", "jsonl", "ndjson", "json", "xlsx")
@@ -132,6 +133,9 @@ def prepare(folder: Path, last_data_dir: str | None) -> str | None:
         if (src / source).is_dir():
             shutil.copytree(src / source, folder / source, copy_function=_link_or_copy, dirs_exist_ok=True)
             copied += sum(1 for p in (folder / source).rglob("*") if p.is_file())
+    if (src / MAPPINGS).is_file() and not (folder / MAPPINGS).exists():
+        shutil.copy2(src / MAPPINGS, folder / MAPPINGS)  # copied, not linked: the Data page rewrites it
+        copied += 1
     return f"The working folder {folder} was started from the {copied} files of {src} (the last refresh's data)."
 
 

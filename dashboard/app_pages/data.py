@@ -77,3 +77,7 @@ else:
 # ---------------------------------------------------------------- upload and refresh
 st.subheader("Upload exports and refresh")
 datapage.upload_and_refresh(ctx.source if ctx else None)
+
+# ---------------------------------------------------------------- unknown layouts
+st.subheader("Map an unknown export")
+datapage.map_unknown_export(ctx.source if ctx else None)
