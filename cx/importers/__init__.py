@@ -271,9 +271,10 @@ def apply(con, f: InputFile, fmt: Format, table: str, columns: list[str]) -> tup
     if f.source == "surveys" and f.rows and not any(
         fmt.columns.get(s) is not None and c.resolves(fmt.columns[s]) for s in ("nps", "csat", "ces")
     ):
+        hint = " (an NPS question has a Q<n>_NPS_GROUP column beside it)" if "Qualtrics" in fmt.name else ""
         raise BlockingError(
-            f"{f.name}: a {fmt.name} with no score this product can find (an NPS question has a "
-            "Q<n>_NPS_GROUP column beside it). Name the questions that hold csat, ces or nps in "
+            f"{f.name}: read as {fmt.name}, no column holds a score (nps, csat or ces){hint}. "
+            "Name the columns that hold csat, ces or nps in "
             f"mappings.toml in the data folder, e.g. [[mapping]] files = \"{f.name}\", source = \"surveys\", "
             "and under [mapping.columns] csat = \"Q1\" (docs/inputs.md)"
         )
