@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from cx import importers, personal, refresh, sql
+from cx import importers, parsing, personal, refresh, sql
 from cx.config import Settings
 from cx.errors import BlockingError
 from cx.importers import mapping_file
@@ -156,7 +156,7 @@ def _connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"set TimeZone = '{settings.timezone.replace(chr(39), chr(39) * 2)}'")  # checked on load
     con.execute("set preserve_insertion_order = true")
-    sql.execute_script(con, "macros/parsing")
+    parsing.install(con)
     return con
 
 
