@@ -28,6 +28,7 @@ FORMATS = {
     ".parquet": "parquet", ".pq": "parquet",
     ".jsonl": "json", ".ndjson": "json", ".json": "json",
     ".xlsx": "xlsx",
+    ".xml": "xml",  # record exports such as Qualtrics' XML (one element per response)
 }
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 1 << 20
@@ -156,6 +157,8 @@ def load(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
             con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
         elif f.fmt == "json":
             _load_json(con, f, table)
+        elif f.fmt == "xml":
+            _load_xml(con, f, table)
         else:
             _load_xlsx(con, f, table)
     except BlockingError:
@@ -556,6 +559,42 @@ def _load_json(con, f: InputFile, table: str) -> None:
     _rename_reserved(con, f"{table}_read")
     # A JSON lines file: line k holds row k. A JSON array: the k-th element.
     con.execute(f"create temp view {table} as select *, rowid + 1 as _line from {table}_read")
+
+
+# --- XML -------------------------------------------------------------------------------
+
+def _load_xml(con, f: InputFile, table: str) -> None:
+    """A record export (`<Responses><Response><field>value</field>...</Response>...`): one row
+    per child of the root, one column per field. Parsed with defusedxml, which refuses entity
+    expansion ("billion laughs") and external entities: the file comes from a user. Its rows
+    are numbered by position (the k-th record), as in a JSON array."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, parse
+
+    try:
+        root = parse(str(f.path)).getroot()
+    except (ParseError, DefusedXmlException) as exc:
+        raise BlockingError(f"{f.name}: the file cannot be read as XML ({_first_line(exc, f)})") from exc
+    records = [el for el in root if len(el)]
+    names: dict[str, None] = {}
+    rows = []
+    for el in records:
+        row = {}
+        for child in el:
+            if len(child):
+                continue  # nested groups (embedded data blocks): not a field of the response
+            row.setdefault(child.tag, (child.text or "").strip() or None)
+            names.setdefault(child.tag, None)
+        rows.append(row)
+    header = ["x_line" if n.lower() == "_line" else n for n in names]
+    check_header(f, header)
+    data = {h: pa.array([r.get(n) for r in rows], pa.string()) for h, n in zip(header, names, strict=True)}
+    if not data:
+        raise BlockingError(f"{f.name}: the XML holds no records (elements with fields under the root)")
+    data["_line"] = pa.array(range(1, len(rows) + 1), pa.int64())
+    con.register(f"{table}_arrow", pa.table(data))
+    con.execute(f"create temp table {table} as select * from {table}_arrow")
+    con.unregister(f"{table}_arrow")
 
 
 # --- Excel -----------------------------------------------------------------------------

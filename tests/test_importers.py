@@ -546,3 +546,41 @@ def test_a_ratings_file_replaces_the_ticket_exports_scores(tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         ids = {r[0] for r in con.execute("select response_id from stg_surveys").fetchall()}
     assert "1" in ids and not any(i.startswith("zendesk-csat-") for i in ids)
+
+
+def test_qualtrics_xml_export(tmp_path):
+    """One element per response; Q3 beside Q3_NPS_GROUP is the NPS; -99 is not an answer;
+    finished False is skipped."""
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    def response(rid, nps, group, finished="True", when="2026-02-26 10:00:00"):
+        return (f"<Response><startDate>{when}</startDate><finished>{finished}</finished>"
+                f"<recordedDate>{when}</recordedDate><_recordId>{rid}</_recordId>"
+                f"<recipientEmail>a@example.com</recipientEmail><externalDataReference>C1</externalDataReference>"
+                f"<QID3>{nps}</QID3><QID3_NPS_GROUP>{group}</QID3_NPS_GROUP><QID4_TEXT>multi\nline</QID4_TEXT>"
+                "</Response>")
+    body = response("R_a", "9", "Promoter") + response("R_b", "-99", "") + response("R_c", "3", "Detractor", "False")
+    (data / "surveys" / "qualtrics.xml").write_text(f'<?xml version="1.0" ?>\n<Responses>{body}</Responses>\n',
+                                                   encoding="utf-8")
+    result = build(data, tmp_path / "w.duckdb", Settings(max_rejected_pct=50))
+    assert result.published, result.message
+    assert result.sources["surveys"].skipped == 1
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        kept = con.execute(
+            "select response_id, customer_id, nps from stg_surveys where response_id like 'R_%'"
+        ).fetchall()
+        rejected = con.execute("select line, reason from rejected_rows where file = 'surveys/qualtrics.xml'").fetchall()
+    # R_b has no score once -99 is read as empty: rejected, at its position (the 2nd record).
+    assert kept == [("R_a", "C1", 9)]
+    assert rejected == [(2, "none of nps, csat, ces is set: a response needs a score")]
+
+
+def test_an_xml_bomb_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    (data / "surveys" / "bomb.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<r><Response><x>&b;</x></Response></r>", encoding="utf-8",
+    )
+    result = build(data, tmp_path / "w.duckdb")
+    assert not result.published and "surveys/bomb.xml: the file cannot be read as XML" in result.message

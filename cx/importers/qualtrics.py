@@ -68,4 +68,21 @@ OLDER_EXPORT = Format(
     zone_hook=file_zone,
 )
 
-FORMATS = (CSV_EXPORT, OLDER_EXPORT)
+XML_EXPORT = Format(
+    key="qualtrics_xml",
+    name="Qualtrics XML export",
+    source="surveys",
+    signature=("_recordId", "recordedDate"),
+    columns={
+        "response_id": Col("_recordId"),
+        "customer_id": First((Col("customer_id"), Col("externalDataReference"))),
+        "submitted_at": First((Col("recordedDate"), Col("endDate"))),
+        "nps": WithCompanion("_NPS_GROUP"),
+    },
+    skip=(Skip(Col("finished"), ("0", "false"), "unfinished responses"),),
+    nulls=("-99",),
+    drop=PERSONAL + ("recipientEmail", "recipientFirstName", "recipientLastName", "ipAddress",
+                     "locationLatitude", "locationLongitude"),
+)
+
+FORMATS = (CSV_EXPORT, OLDER_EXPORT, XML_EXPORT)
