@@ -213,12 +213,11 @@ def _long_line(f: InputFile) -> str:
 def _rename_reserved(con, table: str) -> None:
     """An export's own `_line` column (Fivetran adds `_file`, `_line`, `_modified`) is kept as
     `x_line`: the line number a person finds a row on is ours, and must not be replaced."""
-    for (name,) in con.execute(
-        "select column_name from duckdb_columns() where table_name = $t and lower(column_name) = '_line'",
-        {"t": table},
-    ).fetchall():
-        taken = {r[0].lower() for r in con.execute(
-            "select column_name from duckdb_columns() where table_name = $t", {"t": table}).fetchall()}
+    # The table's own columns, not the catalog's: duckdb_columns() lists every temp table of
+    # the refresh, so asking it once per file grows with the number of files read.
+    names = [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+    for name in [n for n in names if n.lower() == "_line"]:
+        taken = {n.lower() for n in names}
         new = "x_line"
         while new in taken:
             new = "x" + new

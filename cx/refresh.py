@@ -36,6 +36,9 @@ _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
 # to running it, little enough that the raw text stays in memory (10M tickets in one query
 # spilled to disk and took half as long again as the same rows a file at a time; measured).
 CHECK_BATCH_BYTES = 200_000_000
+# And at most this many files: a query over a union of thousands of small files spends its
+# time and memory planning the union (BENCHMARKS.md, 2,000 one-row files).
+CHECK_BATCH_FILES = 100
 # ticket_facts is built while staging (it is where the tickets are published).
 MODELS = ("marts/data_bounds", "marts/failure_recoveries")
 PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
@@ -347,7 +350,7 @@ def _read_source(
         _register_file(con, source, f)
         batch.append((f.number, f"select {', '.join(cols)} from {table}"))
         batch_bytes += f.bytes
-        if batch_bytes >= CHECK_BATCH_BYTES or i == len(found) - 1:
+        if batch_bytes >= CHECK_BATCH_BYTES or len(batch) >= CHECK_BATCH_FILES or i == len(found) - 1:
             t0 = time.perf_counter()
             checked.append(_check_rows(con, source, batch, bounds))
             rule_seconds += time.perf_counter() - t0

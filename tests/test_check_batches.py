@@ -1,4 +1,4 @@
-"""The refresh checks rows a batch of files at a time (cx.refresh.CHECK_BATCH_BYTES): how the
+"""The refresh checks rows a batch of files at a time (cx.refresh.CHECK_BATCH_BYTES and CHECK_BATCH_FILES): how the
 files fall into batches must not change a single published value or rejected row."""
 
 from __future__ import annotations
@@ -78,3 +78,15 @@ def test_batches_of_files_give_the_same_warehouse(tmp_path, monkeypatch):
     assert whole.sources["tickets"].updated == 2  # T3 here, and one in the small fixture
     t3_loyalty = next(r for r in a["failure_recoveries"] if r[0] == "T3")
     assert "S3" in t3_loyalty and "S90" not in t3_loyalty  # the tie goes to the lowest ID
+
+
+def test_batches_bounded_by_file_count_give_the_same_warehouse(tmp_path, monkeypatch):
+    """Thousands of small files are checked a hundred at a time (CHECK_BATCH_FILES), not as
+    one union; two files a batch must give the warehouse one batch gives."""
+    data = _with_more_files(tmp_path)
+    settings = Settings(max_rejected_pct=100)
+    whole = build(data, tmp_path / "whole.duckdb", settings)
+    monkeypatch.setattr(refresh, "CHECK_BATCH_FILES", 2)
+    pairs = build(data, tmp_path / "pairs.duckdb", settings)
+    assert whole.published and pairs.published, (whole.message, pairs.message)
+    assert _snapshot(tmp_path / "whole.duckdb") == _snapshot(tmp_path / "pairs.duckdb")

@@ -120,7 +120,7 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
     else:
         columns = load(con, f, table, workdir)
         fmt = f.forced or recognise(f.source, columns, json_records=f.fmt in ("json", "parquet"))
-        if fmt is None and f.fmt in ("csv", "xlsx") and f.rows:
+        if fmt is None and f.fmt in ("csv", "xlsx") and f.rows and not _has_required(f.source, columns):
             table, fmt = _names_on_second_row(con, f, table, columns)
     columns = _columns(con, table)
     mapping = next((m for m in mappings if m.applies(f)), None)
@@ -136,6 +136,12 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
         raise BlockingError(f"{f.name}: a {fmt.name}: {fmt.refuse}")
     f.format_name, f.format_key = fmt.name, fmt.key
     return apply(con, f, fmt, table, columns)
+
+
+def _has_required(source: str, columns: list[str]) -> bool:
+    """A header that already names the contract's required columns is canonical."""
+    names = {normalize_column(c) for c in columns}
+    return all(r in names for r in SOURCES[source].required)
 
 
 def _names_on_second_row(con, f: InputFile, table: str, columns: list[str]):
