@@ -57,14 +57,19 @@ class InputFile:
         return sum(self.skip_reasons.values())
 
     @property
+    def format_label(self) -> str:
+        """The format as people name it: the vendor's export, else the file type."""
+        return self.format_name or _FORMAT_NAMES.get(self.fmt, self.fmt)
+
+    @property
     def described(self) -> str:
         """The read line's account of the file: its format, rows and skipped rows."""
         rows = f"{self.rows:,} row" + ("" if self.rows == 1 else "s")
-        text = f"{self.name}: {self.format_name or _FORMAT_NAMES.get(self.fmt, self.fmt)}, {rows}"
+        text = f"{self.name}: {self.format_label}, {rows}"
         return text + (f", {self.skipped:,} skipped" if self.skipped else "")
 
 
-_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "xlsx": "Excel workbook"}
+_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "xlsx": "Excel workbook", "xml": "XML"}
 
 
 def discover(data_dir: Path, source: str) -> list[InputFile]:

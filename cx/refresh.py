@@ -537,7 +537,7 @@ def _record(con, target, refresh_id, started, data_dir, settings, files, sources
             con.execute(
                 "insert into refresh_inputs values ($id, $s, $f, $fmt, $enc, $b, $r, $rej, $sk)",
                 {
-                    "id": refresh_id, "s": source, "f": f.name, "fmt": f.format_name or f.fmt, "enc": f.encoding,
+                    "id": refresh_id, "s": source, "f": f.name, "fmt": f.format_label, "enc": f.encoding,
                     "sk": f.skipped,
                     "b": f.bytes, "r": f.rows + len(f.malformed), "rej": per_file.get((source, f.name), 0),
                 },
