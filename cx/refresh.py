@@ -299,7 +299,7 @@ def _read_source(
     if not found and spec.mandatory:
         raise BlockingError(
             f"{source}: no files in {data_dir / source}. Put the {source} exports there "
-            f"(CSV, TSV, Parquet, JSON lines, JSON arrays or .xlsx)."
+            f"(CSV, TSV, Parquet, JSON, .xlsx or XML, as your tools export them; see docs/inputs.md)."
         )
     rule_seconds, checked, batch, batch_bytes = 0.0, [], [], 0
     companions = importers.Companions(found)
