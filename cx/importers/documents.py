@@ -75,6 +75,8 @@ def read(path: Path) -> Document | None:
             rest = _has_more_lines(path)
             if rest:
                 return _nested_lines(path)
+    if first == "[" and not _first_element_nested(path):
+        return None  # a list of flat records: DuckDB's reader, without parsing it here first
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         return None
     with path.open("r", encoding="utf-8-sig") as fh:
@@ -98,6 +100,19 @@ def read(path: Path) -> Document | None:
         doc.sets[""] = [(1, flatten(whole))]
         doc.wrapped = False
     return doc
+
+
+def _first_element_nested(path: Path) -> bool:
+    """Whether a JSON list's first record holds objects (an API's records), read from the
+    file's head only."""
+    with path.open("r", encoding="utf-8-sig") as fh:
+        head = fh.read(1 << 20)
+    text = head.lstrip()[1:].lstrip()
+    try:
+        rec, _ = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError:
+        return True  # a first record longer than the head: let the whole parse decide
+    return isinstance(rec, dict) and any(isinstance(v, dict) for v in rec.values())
 
 
 def _has_more_lines(path: Path) -> bool:
