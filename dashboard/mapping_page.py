@@ -33,19 +33,28 @@ REJECTED_COLUMNS = {
 }
 
 
+def _lines(text: str):
+    """The non-empty lines of a text box, with their 1-based numbers (for the messages)."""
+    for n, raw in enumerate((text or "").splitlines(), start=1):
+        if raw.strip():
+            yield n, raw.strip()
+
+
+def _contract(name: str, source: str) -> tuple[str, str | None]:
+    """A name as typed and the contract column it means: its key or its label, any case."""
+    name = name.strip().lower()
+    known = SOURCES[source].columns
+    return name, name if name in known else {mp.label(c).lower(): c for c in known}.get(name)
+
+
 def parse_fixed(text: str, source: str) -> dict[str, str]:
     """`platform = Trustpilot`, one per line, into {contract column: value}; a line that is
     not `column = value` or names no contract column raises MappingError naming the line."""
     out: dict[str, str] = {}
     known = SOURCES[source].columns
-    by_label = {mp.label(c).lower(): c for c in known}
-    for n, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in _lines(text):
         name, eq, value = line.partition("=")
-        name = name.strip().lower()
-        contract = name if name in known else by_label.get(name)
+        name, contract = _contract(name, source)
         if not eq or not value.strip():
             raise mp.MappingError(f"Fixed values, line {n}: write it as column = value (e.g. channel = web)")
         if contract is None:
@@ -60,16 +69,10 @@ def parse_fixed(text: str, source: str) -> dict[str, str]:
 def parse_values(text: str, source: str) -> dict[str, dict[str, str]]:
     """`csat: good = 5`, one per line, into {contract column: {export value: contract value}}."""
     out: dict[str, dict[str, str]] = {}
-    known = SOURCES[source].columns
-    by_label = {mp.label(c).lower(): c for c in known}
-    for n, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in _lines(text):
         name, colon, rest = line.partition(":")
         given, eq, value = rest.partition("=")
-        name = name.strip().lower()
-        contract = name if name in known else by_label.get(name)
+        name, contract = _contract(name, source)
         if not colon or not eq or not given.strip():
             raise mp.MappingError(
                 f"Value maps, line {n}: write it as column: export value = value (e.g. csat: good = 5)"

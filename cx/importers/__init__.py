@@ -117,12 +117,14 @@ def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path
     doc = getattr(f, "document", None)
     if f.fmt == "json" and doc is not None:
         fmt = _load_document(con, f, doc, table, companions)
+        columns = _columns(con, table)
     else:
         columns = load(con, f, table, workdir)
         fmt = f.forced or recognise(f.source, columns, json_records=f.fmt in ("json", "parquet"))
         if fmt is None and f.fmt in ("csv", "xlsx") and f.rows and not _has_required(f.source, columns):
             table, fmt = _names_on_second_row(con, f, table, columns)
-    columns = _columns(con, table)
+            if fmt is not None:
+                columns = _columns(con, table)
     mapping = next((m for m in mappings if m.applies(f)), None)
     if mapping is not None:
         fmt = mapping.format_over(fmt, columns)

@@ -3,6 +3,7 @@ import IDs with the time zone) and the older ones (2017 Insights, legacy V1..Vn)
 
 import ast
 import json
+from dataclasses import replace
 
 from cx.importers.spec import Col, FileZone, First, Format, Skip, WithCompanion
 
@@ -55,17 +56,14 @@ CSV_EXPORT = Format(
     priority=1,
 )
 
-OLDER_EXPORT = Format(
+# The 2017 Insights export (and, renamed from its second row, the legacy one): the same
+# mapping, recognised without RecordedDate.
+OLDER_EXPORT = replace(
+    CSV_EXPORT,
     key="qualtrics_older",
     name="Qualtrics CSV export (older layout)",
-    source="surveys",
     signature=("ResponseId", "StartDate", "EndDate", "Finished"),
-    columns=COLUMNS,
-    skip=(UNFINISHED,),
-    header_rows=2,
-    nulls=("-99",),
-    drop=PERSONAL,
-    zone_hook=file_zone,
+    priority=0,
 )
 
 XML_EXPORT = Format(
