@@ -134,9 +134,15 @@ def cmd_metrics(args) -> int:
     if args.format == "json":
         print(json.dumps(values, ensure_ascii=False))
     else:
+        from cx import catalog
+
+        measures = catalog.load().by_key
         width = max(map(len, values))
-        for key, value in values.items():
-            print(f"{key:<{width}}  {_show(value)}")
+        shown = {key: _show(value) for key, value in values.items()}
+        value_width = max(map(len, shown.values()))
+        for key, text in shown.items():
+            label = measures[key].label if key in measures else ""
+            print(f"{key:<{width}}  {text:>{value_width}}  {label}".rstrip())
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The KPIs of the metric contract for a window and a segment filter (queries/metrics/kpis.sql)."""
+"""The KPIs of the metrics catalog for a window and a segment filter (queries/metrics/kpis.sql)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,18 @@ from datetime import date
 
 import duckdb
 
-from cx import sql
+from cx import catalog, sql
 from cx.errors import UsageError
 from cx.schema import DIMENSIONS
 
-# The keys of the contract's metric table, in its order.
-KPI_KEYS = (
-    "responses", "csat_pct", "nps", "nps_moe95", "ces_avg",
-    "reviews", "review_rating_avg", "negative_review_pct", "review_reply_pct",
-    "review_reply_hours_median",
-    "tickets", "first_response_hours_median", "first_response_hours_p90",
-    "resolution_hours_median", "resolution_hours_p90", "unanswered_tickets", "reopen_pct",
-    "one_touch_pct", "promise_kept_pct", "proactive_pct",
-    "failures", "recovery_pct", "nps_after_recovery", "nps_after_failed_recovery",
-    "nps_no_failure", "recovery_paradox_gap", "high_expectation_pct",
-)
+
+def kpi_keys() -> tuple[str, ...]:
+    """The metrics `python -m cx metrics` prints first, in the catalog's order (the contract's
+    table, then any the catalog adds); the samples behind them follow."""
+    return catalog.load().kpi_keys()
+
+
+KPI_KEYS = kpi_keys()  # the bundled catalog's, for readers that want a constant
 
 
 def parse_where(items: Iterable[str]) -> dict[str, list[str]]:
@@ -57,30 +54,17 @@ def kpis(
     end: date | None = None,
     where: dict[str, list[str]] | None = None,
 ) -> dict:
+    """Every measure of the catalog for the window [start, end] (None: the data's first or
+    last day) and the segment filter: the metrics, then the samples behind them."""
     if start and end and start > end:
         raise UsageError(f"--start {start} is after --end {end}")
     bounds = sql.rows(con, "metrics/bounds")[0]
     row = sql.rows(
-        con, "metrics/kpis", start=start, end=end_param(end, bounds["last_day"]), f=segment_filter(where),
+        con, "metrics/kpis", start=start, end=end, f=segment_filter(where),
         customers=max(bounds["customer_keys"] or 0, 1),
     )[0]
-    return {k: _plain(row[k]) for k in KPI_KEYS} | {
-        k: _plain(v) for k, v in row.items() if k not in KPI_KEYS
-    }
-
-
-def window_end(con: duckdb.DuckDBPyConnection, end: date | None) -> date | None:
-    """The $end to bind: null for the last day in the data, whose high-expectation signals
-    were computed at refresh (queries/macros/signals.sql); any other day as given."""
-    if end is None:
-        return None
-    return end_param(end, sql.rows(con, "metrics/bounds")[0]["last_day"])
-
-
-def end_param(end: date | None, last_day: date | None) -> date | None:
-    """$end as the queries take it: null for the data's last day (the same window), so that
-    the high-expectation signals stored at refresh are read instead of computed."""
-    return None if end == last_day else end
+    keys = catalog.load().keys()
+    return {k: _plain(row[k]) for k in keys} | {k: _plain(v) for k, v in row.items() if k not in keys}
 
 
 def _plain(value):

@@ -7,19 +7,25 @@ from functools import cache
 
 import duckdb
 
+from cx import catalog
 from cx.config import ROOT
 
 QUERIES = ROOT / "queries"
 _PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_]\w*)")
 
 
-@cache
 def sql_text(name: str) -> str:
-    """`name` is a path under queries/ without '.sql', e.g. 'metrics/kpis'."""
+    """`name` is a path under queries/ without '.sql', e.g. 'metrics/kpis'. A KPI query's
+    select lists come from the metrics catalog (cx.catalog.render)."""
+    return _sql_text(name, catalog.version())
+
+
+@cache
+def _sql_text(name: str, _catalog_version: tuple) -> str:
     path = (QUERIES / f"{name}.sql").resolve()
     if QUERIES.resolve() not in path.parents:
         raise ValueError(f"no query named {name!r}")
-    return path.read_text(encoding="utf-8")
+    return catalog.render(path.read_text(encoding="utf-8"))
 
 
 def params_of(name: str) -> set[str]:

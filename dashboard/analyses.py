@@ -85,10 +85,7 @@ def compared(ctx: frame.Page, key: str, now: dict) -> model.Tile:
     """The overview's tile of KPI `key` for the page's filters: its change against the
     comparison period (grey when within noise), the same numbers and test as the overview."""
     flt = ctx.filters
-    return model.tile(
-        key, now, data.kpis(*flt.comparison, flt.where), data.one_row("pages/kpi_counts", **flt.params()),
-        data.one_row("pages/kpi_counts", **flt.comparison_params()), ctx.settings.targets, flt.compare_label,
-    )
+    return model.tile(key, now, data.kpis(*flt.comparison, flt.where), ctx.settings.targets, flt.compare_label)
 
 
 def target_text(value: float | None, target: float | None, unit: str, decimals: int = 1,

@@ -139,15 +139,7 @@ def run_query(name: str, **params) -> pd.DataFrame:
     if "dim" in params and params["dim"] not in GROUPABLE:
         raise ValueError(f"cannot group by {params['dim']!r}: use one of {sorted(GROUPABLE)}")
     src = source()
-    if params.get("end") is not None and name != "pages/freshness":
-        params = {**params, "end": _window_end(src, params["end"])}
     return _frame(str(src.file), src.version, name, params)
-
-
-def _window_end(src: Source, end: date) -> date | None:
-    """$end as the CLI binds it (cx.metrics.end_param): the data's last day travels as null."""
-    last_day = as_date(_frame(str(src.file), src.version, "pages/freshness", {}).iloc[0]["last_day"])
-    return metrics.end_param(end, last_day)
 
 
 def one_row(name: str, **params) -> dict:
@@ -169,8 +161,6 @@ def full_csv(name: str, **params) -> bytes:
     """All rows of a query as CSV, for a download button (run when the button is clicked).
     The `matching` column of a listing query (its row count, on every row) is left out."""
     src = source()
-    if params.get("end") is not None:
-        params = {**params, "end": _window_end(src, params["end"])}
     cur = _connection(str(src.file), src.version).cursor()
     try:
         df = sql.frame(cur, name, **params)

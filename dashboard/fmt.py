@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
+
+from cx import catalog
+from cx.catalog import Measure
 
 DASH = "—"
 
@@ -31,47 +33,13 @@ DIMENSION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Kpi:
-    key: str  # the key cx.metrics.kpis returns
-    label: str
-    unit: str  # appended to the value: "%", " h", ...
-    delta_unit: str  # appended to a change: " pts" for percentages and NPS
-    decimals: int
-    higher_is_better: bool
-    n_key: str  # the pages/kpi_counts column with its sample size
-    n_noun: str  # "responses with an NPS"
-    test: str | None  # "nps", "proportion" or None (no significance test for this metric)
-    yes_key: str | None = None  # for "proportion": the count of yes answers
-    help: str = ""
+def tiles() -> tuple[Measure, ...]:
+    """The Overview's tiles: the catalog's measures marked `tile`, in its order."""
+    return catalog.load().tiles()
 
 
-TILES: tuple[Kpi, ...] = (
-    Kpi("nps", "NPS", "", " pts", 1, True, "nps_n", "responses with an NPS", "nps",
-        help="Net Promoter Score: % promoters (9-10) minus % detractors (0-6), -100 to 100. "
-             "± is its 95% margin of error."),
-    Kpi("csat_pct", "CSAT", "%", " pts", 1, True, "csat_n", "responses with a CSAT", "proportion", "csat_ok",
-        help="Share of satisfaction answers of 4 or 5 (of 5)."),
-    Kpi("ces_avg", "CES", " / 7", "", 2, True, "ces_n", "responses with a CES", None,
-        help="Customer effort: mean answer to 'the company made it easy for me', 1-7 (7 = very easy)."),
-    Kpi("review_rating_avg", "Review rating", " ★", " ★", 2, True, "rating_n", "reviews", None,
-        help="Mean star rating of public reviews posted in the window (1-5)."),
-    Kpi("first_response_hours_median", "First response (median)", " h", " h", 1, False,
-        "first_response_n", "answered tickets", None,
-        help="Median calendar hours from ticket creation to the first public reply; lower is better."),
-    Kpi("resolution_hours_median", "Resolution (median)", " h", " h", 1, False,
-        "resolution_n", "resolved tickets", None,
-        help="Median calendar hours from ticket creation to resolution; lower is better."),
-    Kpi("recovery_pct", "Recovery rate", "%", " pts", 1, True, "recovery_n", "failures with an outcome",
-        "proportion", "recovered",
-        help="Service failures (incidents, problems, complaints) resolved with a post-ticket CSAT of 4+, "
-             "of the failures whose outcome is known."),
-    Kpi("promise_kept_pct", "Promises kept", "%", " pts", 1, True, "promise_n", "resolved tickets with a promise",
-        "proportion", "promise_kept",
-        help="Resolved tickets resolved by the time promised to the customer."),
-)
-
-TILE_BY_KEY = {k.key: k for k in TILES}
+def measure(key: str) -> Measure:
+    return catalog.load().by_key[key]
 
 
 def is_missing(value) -> bool:
@@ -110,11 +78,12 @@ def count(value, noun: str = "") -> str:
     return f"{text} {noun}".strip()
 
 
-def kpi_value(kpi: Kpi, value, moe=None) -> str:
+def kpi_value(kpi: Measure, value, moe=None) -> str:
+    """A measure's value with its unit, and its margin (NPS ± 4.1) when it has one."""
     if is_missing(value):
         return DASH
     text = number(value, kpi.decimals, kpi.unit)
-    if kpi.key == "nps" and not is_missing(moe):
+    if kpi.margin and not is_missing(moe):
         text += f" ± {float(moe):.1f}"
     return text
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, fmt, frame
+from cx import catalog
+from cx.catalog import Measure
+from dashboard import data, fmt, frame, model
 from dashboard.filters import Filters
 
 DRILL_LIMIT = 2000  # rows a drill-down table shows (the CSV download has them all)
@@ -14,28 +16,51 @@ CARDS = 25  # comments shown as readable cards above a table
 
 col = st.column_config
 
-SEGMENT_COLUMNS = {
-    "segment": col.TextColumn("Segment", pinned=True),
-    "flags": col.TextColumn("Differs significantly", width="medium",
-                            help="Differences larger than sampling noise: against the rest of the segments, "
-                                 "or against the comparison period."),
-    "responses": col.NumberColumn("Responses", format="%d", help="Survey responses in the window."),
-    "nps": col.NumberColumn("NPS", format="%.1f", help="Net Promoter Score, -100 to 100."),
-    "nps_moe95": col.NumberColumn("NPS ±", format="± %.1f", help="95% margin of error of the NPS, in points."),
-    "nps_vs_rest": col.TextColumn("NPS vs rest"),
-    "nps_change": col.NumberColumn("NPS change", format="%+.1f", help="Points, against the comparison period."),
-    "csat_pct": col.NumberColumn("CSAT %", format="%.1f%%", help="Share of CSAT answers of 4 or 5."),
-    "csat_vs_rest": col.TextColumn("CSAT vs rest"),
-    "csat_change": col.NumberColumn("CSAT change", format="%+.1f pts"),
-    "ces_avg": col.NumberColumn("CES (1-7)", format="%.2f", help="Mean effort score, 7 = very easy."),
-    "first_response_hours_median": col.NumberColumn("First response, median", format="%.1f h"),
-    "resolution_hours_median": col.NumberColumn("Resolution, median", format="%.1f h"),
-    "recovery_pct": col.NumberColumn("Recovery %", format="%.1f%%",
-                                     help="Service failures recovered, of those with an outcome."),
-    "tickets": col.NumberColumn("Tickets", format="%d"),
-    "reviews": col.NumberColumn("Reviews", format="%d"),
-    "review_rating_avg": col.NumberColumn("Rating", format="%.2f ★"),
+def _printf(decimals: int, unit: str, sign: str = "") -> str:
+    """A Streamlit number format for a value with its unit ("%.1f%%", "%+.1f pts")."""
+    return f"%{sign}.{decimals}f" + unit.replace("%", "%%")
+
+
+def measure_column(m: Measure):
+    """A measure of the catalog as a table column: its label, unit, digits and help."""
+    if m.is_count:
+        return col.NumberColumn(m.label, format="%d", help=m.description or None)
+    if m.kind == "margin":
+        return col.NumberColumn(m.label, format="± " + _printf(m.decimals, m.unit), help=m.description or None)
+    return col.NumberColumn(m.label, format=_printf(m.decimals, m.unit), help=m.description or None)
+
+
+def segment_columns() -> dict:
+    """The Segments table: the segment, its flags, then each Segments measure of the catalog,
+    a tested one followed by its comparison against the rest and its change."""
+    tested = {m.key for m in model.tested_measures()}
+    columns = {
+        "segment": col.TextColumn("Segment", pinned=True),
+        "flags": col.TextColumn("Differs significantly", width="medium",
+                                help="Differences larger than sampling noise: against the rest of the segments, "
+                                     "or against the comparison period."),
+    }
+    for m in catalog.load().segment_measures():
+        columns[m.key] = measure_column(m)
+        if m.key in tested:
+            p = model.short(m)
+            columns[f"{p}_vs_rest"] = col.TextColumn(f"{m.label} vs rest")
+            columns[f"{p}_change"] = col.NumberColumn(
+                f"{m.label} change", format=_printf(m.decimals, m.delta_unit, "+"),
+                help="Against the comparison period.",
+            )
+    return columns
+
+
+KPI_COLUMNS = {
+    "metric": col.TextColumn("Metric"),
+    "now": col.TextColumn("Selected dates"),
+    "comparison": col.TextColumn("Comparison period"),
+    "change": col.TextColumn("Change"),
 }
+# The download keeps the key `python -m cx metrics` prints, for analysts who join the two.
+KPI_HEADERS = {"metric": "Metric", "now": "Selected dates", "comparison": "Comparison period", "change": "Change",
+               "key": "Key"}
 
 CHANGE_COLUMNS = {
     "metric": col.TextColumn("Metric"),
@@ -47,16 +72,31 @@ CHANGE_COLUMNS = {
 
 
 def segment_display(table: pd.DataFrame, compare_label: str) -> pd.DataFrame:
-    out = table[list(SEGMENT_COLUMNS)].copy()
+    out = table[list(segment_columns())].copy()
     marks = {"higher": "▲ higher", "lower": "▼ lower", "like the rest": "·", "too few to test": "too few"}
-    out["nps_vs_rest"] = out["nps_vs_rest"].map(marks)
-    out["csat_vs_rest"] = out["csat_vs_rest"].map(marks)
+    for m in model.tested_measures():
+        out[f"{model.short(m)}_vs_rest"] = out[f"{model.short(m)}_vs_rest"].map(marks)
     return out
 
 
 def segment_export(table: pd.DataFrame) -> pd.DataFrame:
-    keep = [c for c in table.columns if c not in ("is_total",)]
-    return table[keep]
+    """The Segments table for a CSV download: every column, headed as the catalog names it
+    ("CSAT (%)", "First response (median, h)"); the derived columns say what they compare."""
+    cat = catalog.load()
+    headers = {"segment": "Segment", "flags": "Differs significantly"}
+    for key in table.columns:
+        if key in cat.by_key:
+            headers[key] = cat.by_key[key].header
+    for m in model.tested_measures():
+        p, name = model.short(m), m.label
+        headers |= {
+            f"{p}_vs_rest": f"{name} vs rest", f"{p}_before": f"{name} in the comparison period",
+            f"{p}_change": f"{name} change ({m.delta_unit.strip() or 'points'})",
+            f"{p}_change_significant": f"{name} change significant",
+            f"{p}_low": f"{name} likely from", f"{p}_high": f"{name} likely to",
+        }
+    keep = [c for c in table.columns if c != "is_total"]
+    return table[keep].rename(columns=headers)
 
 
 # ---------------------------------------------------------------- drill-down

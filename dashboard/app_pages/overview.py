@@ -4,7 +4,7 @@ NPS and CSAT, and the segments that moved most."""
 import streamlit as st
 
 from cx import stats
-from dashboard import charts, data, fmt, frame, model
+from dashboard import charts, data, fmt, frame, model, views
 
 ctx = frame.page("Overview", caption="How customers feel and how fast we serve them, against the comparison "
                                      "period and the targets in config/cx.toml.")
@@ -17,9 +17,7 @@ st.markdown(flt.describe())
 # ---------------------------------------------------------------- KPI tiles
 now = data.kpis(flt.start, flt.end, flt.where)
 before = data.kpis(*flt.comparison, flt.where)
-counts_now = data.one_row("pages/kpi_counts", **flt.params())
-counts_before = data.one_row("pages/kpi_counts", **flt.comparison_params())
-tiles = model.tiles(now, before, counts_now, counts_before, targets, flt.compare_label)
+tiles = model.tiles(now, before, targets, flt.compare_label)
 
 if not (now.get("responses") or now.get("tickets") or now.get("reviews")):
     frame.empty(
@@ -32,17 +30,17 @@ for row_start in range(0, len(tiles), 4):
         with col, st.container(border=True):
             st.metric(
                 tile.kpi.label, tile.value_text, tile.delta_text, delta_color=tile.delta_color,
-                delta_arrow=tile.delta_arrow, delta_description=tile.delta_note or None, help=tile.kpi.help,
+                delta_arrow=tile.delta_arrow, delta_description=tile.delta_note or None, help=tile.kpi.description,
             )
             if tile.target_text:
                 color = {True: "green", False: "red", None: "gray"}[tile.target_met]
                 st.markdown(f":{color}[{tile.target_text}]")
             st.caption((":material/warning: " if tile.small else "") + tile.note)
 
-with st.expander("All KPIs for these filters (the numbers `python -m cx metrics` prints)"):
+with st.expander("All KPIs for these filters, and the counts behind them"):
     table = model.kpi_table(now, before)
-    frame.table(table)
-    frame.download(table, "kpis", "all KPIs", key="dl-kpis")
+    frame.table(table.drop(columns="key"), column_config=views.KPI_COLUMNS)
+    frame.download(table.rename(columns=views.KPI_HEADERS), "kpis", "all KPIs", key="dl-kpis")
 
 # ---------------------------------------------------------------- trend
 st.subheader("Trend")
@@ -77,7 +75,7 @@ if moves.empty:
     )
 else:
     for m in moves.itertuples(index=False):
-        unit = "%" if m.metric == "CSAT" else ""
+        unit = fmt.measure(m.key).unit
         word, color = ("up", "green") if m.change > 0 else ("down", "red")
         dim_label, segment = fmt.dimension_label(m.dimension), fmt.md(m.segment)
         said, why = st.columns([5, 1], vertical_alignment="center")

@@ -22,7 +22,6 @@ on_time_hours = float(conf["promise_on_time_hours"] or 4) or 4.0
 clip_hours = max(72.0, 6 * on_time_hours)
 
 now = data.kpis(flt.start, flt.end, flt.where)
-counts = data.one_row("pages/kpi_counts", **p)
 timing = data.run_query("metrics/promise_timing", **p)
 proactive = data.run_query("metrics/proactive_effect", **p)
 ageing = data.run_query("metrics/unanswered_ageing", **p)
@@ -33,7 +32,7 @@ if not now.get("tickets"):
                 "or clear a filter in the sidebar (a review platform filter leaves out every ticket).")
 
 # ---------------------------------------------------------------- tiles
-kept = readings.Share(now.get("promise_kept_pct"), int(counts.get("promise_n") or 0))
+kept = readings.Share(now.get("promise_kept_pct"), int(now.get("promise_n") or 0))
 target, met = analyses.target_text(kept.pct, targets.get("promise_kept_pct"), "%")
 notice = readings.Share(now.get("proactive_pct"), readings.total(proactive_rows, "tickets"))
 cols = st.columns(4)
@@ -42,8 +41,8 @@ analyses.tile(cols[0], "Promises kept", fmt.number(kept.pct, 1, "%"),
               readings.share_note(kept, "resolved tickets with a promise"), target=target, target_met=met,
               help="Resolved tickets resolved by the time promised to the customer. An open ticket is not yet "
                    "kept or broken.", small=0 < kept.n < readings.MIN_N, change=change)
-analyses.tile(cols[1], "Resolved with a promise", fmt.count(counts.get("promise_n")),
-              f"of {fmt.count(counts.get('resolution_n'))} resolved tickets",
+analyses.tile(cols[1], "Resolved with a promise", fmt.count(now.get("promise_n")),
+              f"of {fmt.count(now.get('resolution_n'))} resolved tickets",
               help="Resolved tickets that carried a promised resolution time (promised_at).")
 analyses.tile(cols[2], "Proactive notices", fmt.number(notice.pct, 1, "%"),
               readings.share_note(notice, "tickets where the export says whether"),
@@ -57,7 +56,7 @@ analyses.tile(cols[3], "Unanswered tickets", fmt.count(now.get("unanswered_ticke
 # ---------------------------------------------------------------- early, on time, late
 st.subheader("Early, on time or late")
 timing_rows = analyses.rows(timing)
-if not int(counts.get("promise_n") or 0):
+if not int(now.get("promise_n") or 0):
     frame.empty("No resolved ticket with a promise in these dates and filters.")
 else:
     analyses.reading(readings.promise_reading(timing_rows))

@@ -32,8 +32,8 @@ metric = right.segmented_control(
 ) or "nps"
 dim_label = fmt.dimension_label(dim)
 
-now = data.run_query("pages/segments", **flt.params(), dim=dim)
-before = data.run_query("pages/segments", **flt.comparison_params(), dim=dim)
+now = data.run_query("metrics/kpis_by_segment", **flt.params(), dim=dim)
+before = data.run_query("metrics/kpis_by_segment", **flt.comparison_params(), dim=dim)
 table = model.segment_table(now, before)
 
 if table.empty:
@@ -59,7 +59,7 @@ def _pick_segment() -> None:
 st.subheader(f"{dim_label} segments")
 frame.table(
     views.segment_display(table, flt.compare_label),
-    column_config=views.SEGMENT_COLUMNS, on_select=_pick_segment, selection_mode="single-row",
+    column_config=views.segment_columns(), on_select=_pick_segment, selection_mode="single-row",
     key="segment_table",
 )
 st.caption(

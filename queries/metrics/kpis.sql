@@ -1,9 +1,12 @@
--- Every KPI of the metric contract for one window and segment filter, as one row.
+-- Every measure of the metrics catalog (queries/metrics/catalog.toml) for one window and
+-- segment filter, as one row: the metrics in the catalog's order, then the samples behind
+-- them. The select lists come from the catalog (cx.catalog.render); this file says only
+-- which rows each group aggregates.
 -- $start, $end: DATE or null (all data). $f: one list of allowed values per dimension.
 -- $customers: the highest customer key (data_bounds), the size of a customer_set.
--- Each row set is used once: the active customers read the sources again for the one
--- column they need (a CTE used twice is materialized, and a copy of 10M tickets cost more
--- than the second scan).
+-- Each row set is read once: the active customers read the sources again for the one
+-- column they need (a CTE used twice is materialized, and a copy of every ticket costs
+-- more than a second scan).
 with
 
 -- customer_had_failure: a failure ticket at any time, in any segment (set at refresh).
@@ -15,48 +18,27 @@ tickets as (select * from tickets_in($start, $end, $f)),
 
 failures as (select * from failures_in($start, $end, $f)),
 
-survey_kpis as (
+survey_measures as (
     select
-        count(*) as responses,
-        csat_pct(csat) as csat_pct,
-        nps_score(nps) as nps,
-        nps_moe95(nps) as nps_moe95,
-        avg(ces) as ces_avg,
-        nps_score(case when not customer_had_failure then nps end) as nps_no_failure
+        /*@ measures surveys total @*/
     from surveys
 ),
 
-review_kpis as (
+review_measures as (
     select
-        count(*) as reviews,
-        avg(rating) as review_rating_avg,
-        pct_true(rating <= 2) as negative_review_pct,
-        pct_true(replied_at is not null) as review_reply_pct,
-        median_of(epoch(replied_at - posted_at) / 3600.0) as review_reply_hours_median
+        /*@ measures reviews total @*/
     from reviews
 ),
 
-ticket_kpis as (
+ticket_measures as (
     select
-        count(*) as tickets,
-        median_p90_of(first_response_hours) as first_response_hours_q,
-        median_p90_of(resolution_hours) as resolution_hours_q,
-        count(*) filter (where first_response_at is null) as unanswered_tickets,
-        pct_true(case when is_resolved then reopens > 0 end) as reopen_pct,
-        pct_true(case when is_resolved then replies <= 1 end) as one_touch_pct,
-        pct_true(promise_kept) as promise_kept_pct,
-        pct_true(proactive) as proactive_pct
+        /*@ measures tickets total @*/
     from tickets
 ),
 
-recovery_kpis as (
+failure_measures as (
     select
-        count(*) as failures,
-        pct_true(case outcome when 'recovered' then true when 'not_recovered' then false end)
-            as recovery_pct,
-        nps_score(case when outcome = 'recovered' then loyalty_nps end) as nps_after_recovery,
-        nps_score(case when outcome = 'not_recovered' then loyalty_nps end)
-            as nps_after_failed_recovery
+        /*@ measures failures total @*/
     from failures
 ),
 
@@ -73,35 +55,22 @@ active_customers as (
 ),
 
 high_expectation_customers as (
-    select customer_set(customer_key, $customers) as customers
+    select customer_set(customer_key, $customers) as high_expectation
     from he_signals($end)
     where is_high_expectation
 ),
 
-high_expectation_kpis as (
-    select 100.0 * coalesce(bit_count(a.active & h.customers), 0) / nullif(bit_count(a.active), 0)
-        as high_expectation_pct
-    from active_customers as a, high_expectation_customers as h
+-- The customer measures read `active` and `high_expectation`, two sets of customers.
+customer_measures as (
+    select
+        /*@ measures customers total @*/
+    from active_customers, high_expectation_customers
 ),
 
 final as (
     select
-        s.responses, s.csat_pct, s.nps, s.nps_moe95, s.ces_avg,
-        r.reviews, r.review_rating_avg, r.negative_review_pct, r.review_reply_pct,
-        r.review_reply_hours_median,
-        t.tickets,
-        t.first_response_hours_q[1] as first_response_hours_median,
-        t.first_response_hours_q[2] as first_response_hours_p90,
-        t.resolution_hours_q[1] as resolution_hours_median,
-        t.resolution_hours_q[2] as resolution_hours_p90,
-        t.unanswered_tickets,
-        t.reopen_pct, t.one_touch_pct, t.promise_kept_pct, t.proactive_pct,
-        f.failures, f.recovery_pct, f.nps_after_recovery, f.nps_after_failed_recovery,
-        s.nps_no_failure,
-        f.nps_after_recovery - s.nps_no_failure as recovery_paradox_gap,
-        h.high_expectation_pct
-    from survey_kpis as s, review_kpis as r, ticket_kpis as t, recovery_kpis as f,
-        high_expectation_kpis as h
+        /*@ final total @*/
+    from survey_measures, review_measures, ticket_measures, failure_measures, customer_measures
 )
 
 select * from final

@@ -1,16 +1,17 @@
--- NPS and CSAT per segment of the overview's dimensions, in the window [$start, $end] and
--- the comparison window [$cstart, $cend], for the "biggest movers" list. Dimensions a
+-- The tested measures of the catalog (NPS and CSAT: those with a test and the "compared"
+-- grain, with their samples) per segment of the overview's dimensions, in the window
+-- [$start, $end] and the comparison window [$cstart, $cend], for the "biggest movers" list. Dimensions a
 -- survey response can carry: region, product, tier, channel, team. One grouping set per
 -- dimension: the responses are grouped five ways in one pass, not copied five times (an
 -- unpivot of 1.7M responses cost a third more at 10M tickets).
 with
 
 responses as (
-    select 'current' as period, region, product, tier, channel, team, nps, csat
-    from surveys_in($start, $end, $f)
+    select 'current' as period, s.*
+    from surveys_in($start, $end, $f) as s
     union all
-    select 'comparison' as period, region, product, tier, channel, team, nps, csat
-    from surveys_in($cstart, $cend, $f)
+    select 'comparison' as period, s.*
+    from surveys_in($cstart, $cend, $f) as s
 ),
 
 by_dimension as (
@@ -24,12 +25,7 @@ by_dimension as (
         end as dimension,
         coalesce(region, product, tier, channel, team) as segment,
         period,
-        nps_score(nps) as nps,
-        nps_moe95(nps) as nps_moe95,
-        count(nps) as nps_n,
-        csat_pct(csat) as csat_pct,
-        count(csat) as csat_n,
-        count(*) filter (where csat >= 4) as csat_ok
+        /*@ measures surveys compared @*/
     from responses
     group by grouping sets ((period, region), (period, product), (period, tier), (period, channel), (period, team))
 ),

@@ -1,5 +1,6 @@
--- NPS and CSAT per segment of $dim and calendar month over [$start, $end], for the
--- segments page's heatmap. Segments as in pages/segments ('(not set)' for unknown values).
+-- The compared measures of the catalog (NPS, CSAT and their samples) per segment of $dim
+-- and calendar month over [$start, $end], for the segments page's heatmap. Segments as in
+-- metrics/kpis_by_segment ('(not set)' for unknown values).
 with
 
 signals as (
@@ -10,9 +11,8 @@ signals as (
 
 surveys as (
     select
+        s.*,
         date_trunc('month', s.submitted_date)::date as month,
-        s.nps,
-        s.csat,
         segment_of(
             $dim, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform,
             case when sig.customer_key is null then 'no' else 'yes' end
@@ -25,15 +25,9 @@ final as (
     select
         coalesce(segment, '(not set)') as segment,
         month,
-        count(*) as responses,
-        nps_score(nps) as nps,
-        nps_moe95(nps) as nps_moe95,
-        count(nps) as nps_n,
-        csat_pct(csat) as csat_pct,
-        count(csat) as csat_n,
-        count(*) filter (where csat >= 4) as csat_ok
+        /*@ measures surveys compared @*/
     from surveys
-    group by all
+    group by coalesce(segment, '(not set)'), month
 )
 
 select * from final

@@ -2,7 +2,7 @@
 -- overview's trend. Every bucket that lies inside the window holds the numbers
 -- `cx metrics --start <bucket_start> --end <bucket_end>` prints; a bucket cut by the
 -- window's edge is marked partial and covers only its days inside the window.
--- $grain: 'week' or 'month'.
+-- $grain: 'week' or 'month'. The measures are the catalog's of the "compared" grain.
 with
 
 surveys as (
@@ -15,6 +15,7 @@ surveys as (
 
 tickets as (
     select
+        t.*,
         case when $grain = 'week' then date_trunc('week', t.created_date)
             else date_trunc('month', t.created_date) end::date as bucket_start
     from tickets_in($start, $end, $f) as t
@@ -23,18 +24,15 @@ tickets as (
 survey_stats as (
     select
         bucket_start,
-        count(*) as responses,
-        nps_score(nps) as nps,
-        nps_moe95(nps) as nps_moe95,
-        count(nps) as nps_n,
-        csat_pct(csat) as csat_pct,
-        count(csat) as csat_n
+        /*@ measures surveys compared @*/
     from surveys
     group by bucket_start
 ),
 
 ticket_stats as (
-    select bucket_start, count(*) as tickets
+    select
+        bucket_start,
+        /*@ measures tickets compared @*/
     from tickets
     group by bucket_start
 ),
@@ -62,13 +60,7 @@ final as (
             or (case when $grain = 'week' then b.bucket_start + interval 6 day
                 else b.bucket_start + interval 1 month - interval 1 day end)::date > w.end_day
             as is_partial,
-        coalesce(s.responses, 0) as responses,
-        s.nps,
-        s.nps_moe95,
-        coalesce(s.nps_n, 0) as nps_n,
-        s.csat_pct,
-        coalesce(s.csat_n, 0) as csat_n,
-        coalesce(t.tickets, 0) as tickets
+        /*@ final compared @*/
     from buckets as b
     cross join window_bounds as w
     left join survey_stats as s on b.bucket_start = s.bucket_start

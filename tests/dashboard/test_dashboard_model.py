@@ -15,7 +15,8 @@ def tile(tiles, key):
 
 
 def make(now=None, before=None, cn=None, cb=None, targets=TARGETS):
-    return model.tiles(now or {}, before or {}, cn or {}, cb or {}, targets, "previous period")
+    """A KPI row carries its samples (cn, cb) beside its values, as cx.metrics.kpis gives them."""
+    return model.tiles({**(now or {}), **(cn or {})}, {**(before or {}), **(cb or {})}, targets, "previous period")
 
 
 def test_unknown_values_show_a_dash_and_say_why():
@@ -122,7 +123,7 @@ def test_segment_changes_against_the_past():
     assert got.loc["A", "csat_change"] == pytest.approx(-10.0)
     assert "NPS up 20.0 pts" in got.loc["A", "flags"] and "CSAT down 10.0 pts" in got.loc["A", "flags"]
     changes = model.segment_changes(now, before, "A").set_index("metric")
-    assert changes.loc["NPS", "change"] == "+20.0" and changes.loc["NPS", "direction"] == "better"
+    assert changes.loc["NPS", "change"] == "+20.0 pts" and changes.loc["NPS", "direction"] == "better"
     assert changes.loc["CSAT", "change"] == "-10.0 pts" and changes.loc["CSAT", "direction"] == "worse"
     assert changes.loc["CES", "now"] == fmt.DASH
 
@@ -146,8 +147,10 @@ def test_kpi_table_lists_every_cli_key():
     from cx.metrics import KPI_KEYS
 
     table = model.kpi_table({"nps": 10.0}, {"nps": 5.0})
-    assert list(table["metric"]) == list(KPI_KEYS)
-    assert table.set_index("metric").loc["nps", "change"] == 5.0
+    assert list(table["key"])[: len(KPI_KEYS)] == list(KPI_KEYS)
+    # Read as people read it: the catalog's label and unit, not the raw key and four decimals.
+    assert table.set_index("key").loc["nps", "change"] == "+5.0 pts"
+    assert table.set_index("key").loc["nps", "metric"] == "NPS"
 
 
 def test_export_values_stay_literal_in_markdown():

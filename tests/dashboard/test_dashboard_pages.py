@@ -30,7 +30,7 @@ def test_overview_tiles_are_the_cli_numbers(monkeypatch, small_warehouse):
     cli = cli_metrics(small_warehouse, *DEFAULT)
     shown = tile_values(at)
     assert shown["NPS"] == f"{cli['nps']:.1f} ± {cli['nps_moe95']:.1f}" == "11.1 ± 57.2"
-    for kpi in fmt.TILES:
+    for kpi in fmt.tiles():
         assert shown[kpi.label] == fmt.kpi_value(kpi, cli[kpi.key], cli["nps_moe95"]), kpi.key
     assert shown["CSAT"] == "62.5%" and shown["First response (median)"] == "1.0 h"
     # The dates shown are the default window: the last 90 days up to the newest data.
@@ -65,7 +65,7 @@ def test_url_filters_set_the_widgets_and_the_numbers(monkeypatch, small_warehous
     assert at.button_group(key="grain").value == "month"
     cli = cli_metrics(small_warehouse, "--start", "2026-01-10", "--end", "2026-02-20", "--where", "region=EU",
                       "--where", "region=NA")
-    for kpi in fmt.TILES:
+    for kpi in fmt.tiles():
         assert metric(at, kpi.label).value == fmt.kpi_value(kpi, cli[kpi.key], cli["nps_moe95"]), kpi.key
     assert "same period last year" in shown_text(at)
 
@@ -93,7 +93,7 @@ def test_filters_survive_a_page_switch(monkeypatch, small_warehouse):
 def test_empty_window_explains_instead_of_zeros(monkeypatch, small_warehouse):
     at = run_app(monkeypatch, small_warehouse, query={"dates": ["2026-01-24", "2026-01-31"]})
     assert any("No survey responses, tickets or reviews match" in i.value for i in at.info)
-    for kpi in fmt.TILES:
+    for kpi in fmt.tiles():
         assert metric(at, kpi.label).value == fmt.DASH
     assert "0.0" not in tile_values(at).values()
     assert_no_nan(at)

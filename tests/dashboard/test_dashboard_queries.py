@@ -60,7 +60,7 @@ def test_trend_marks_buckets_cut_by_the_window(con):
 
 
 def test_segments_by_region_by_hand(con):
-    got = {r["segment"]: r for r in rows(con, "pages/segments", **ALL, dim="region")}
+    got = {r["segment"]: r for r in rows(con, "metrics/kpis_by_segment", **ALL, dim="region")}
     assert got[None]["is_total"] and got[None]["responses"] == 10
     eu, na, apac = got["EU"], got["NA"], got["APAC"]
     # EU: NPS 10, 3, 5 -> 1 promoter, 2 detractors; CSAT 5, 3, 2 -> 1 of 3.
@@ -85,7 +85,8 @@ def test_every_segment_row_is_cx_metrics_for_that_segment(con, dim):
         "failures": "failures", "recovery_pct": "recovery_pct", "reviews": "reviews",
         "review_rating_avg": "review_rating_avg",
     }
-    segs = [r for r in rows(con, "pages/segments", **ALL, dim=dim) if not r["is_total"] and r["segment"] != "(not set)"]
+    segs = [r for r in rows(con, "metrics/kpis_by_segment", **ALL, dim=dim)
+            if not r["is_total"] and r["segment"] != "(not set)"]
     assert segs
     for r in segs:
         k = kpis(con, None, None, {dim: [r["segment"]]})
@@ -98,14 +99,14 @@ def test_every_segment_row_is_cx_metrics_for_that_segment(con, dim):
 
 def test_total_row_is_cx_metrics_for_the_filter(con):
     f = segment_filter({"region": ["EU", "NA"]})
-    total = [r for r in rows(con, "pages/segments", start=None, end=None, f=f, dim="tier") if r["is_total"]][0]
+    total = [r for r in rows(con, "metrics/kpis_by_segment", start=None, end=None, f=f, dim="tier") if r["is_total"]][0]
     k = kpis(con, None, None, {"region": ["EU", "NA"]})
     assert total["responses"] == k["responses"] and total["nps"] == pytest.approx(k["nps"])
     assert total["tickets"] == k["tickets"]
 
 
 def test_high_expectation_segments_split_every_answer(con):
-    got = {r["segment"]: r for r in rows(con, "pages/segments", **ALL, dim="high_expectation")}
+    got = {r["segment"]: r for r in rows(con, "metrics/kpis_by_segment", **ALL, dim="high_expectation")}
     assert set(got) >= {None, "yes", "no"}
     assert got["yes"]["responses"] + got["no"]["responses"] == got[None]["responses"] == 10
     assert got["yes"]["tickets"] + got["no"]["tickets"] == 7
@@ -122,8 +123,8 @@ def test_segment_month(con):
     assert eu[date(2026, 2, 1)]["nps"] == -100  # S4 5
 
 
-def test_kpi_counts(con):
-    c = rows(con, "pages/kpi_counts", **ALL)[0]
+def test_kpi_samples_travel_with_the_values(con):
+    c = kpis(con)
     assert (c["nps_n"], c["promoters"], c["detractors"]) == (9, 4, 3)
     assert (c["csat_n"], c["csat_ok"], c["ces_n"]) == (8, 5, 3)
     assert (c["first_response_n"], c["resolution_n"]) == (6, 5)
@@ -222,8 +223,9 @@ def test_dim_values_cover_the_schema():
     macro = sql.sql_text("macros/selections").split("create or replace macro segment_of", 1)[1]
     for dim in (*DIMENSIONS, "high_expectation"):
         assert f"when '{dim}' then" in macro, dim
-    for name in ("segments", "segment_month", "drill_surveys", "drill_tickets", "drill_reviews"):
-        assert "segment_of(" in sql.sql_text(f"pages/{name}"), name
+    for name in ("metrics/kpis_by_segment", "pages/segment_month", "pages/drill_surveys", "pages/drill_tickets",
+                 "pages/drill_reviews"):
+        assert "segment_of(" in sql.sql_text(name), name
 
 
 def test_query_connections_group_customer_keys_without_a_hash_table(small_warehouse):

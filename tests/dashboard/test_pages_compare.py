@@ -28,7 +28,7 @@ def test_a_headline_rate_shows_its_change_against_the_comparison_period(monkeypa
     cstart, cend = stats.comparison_window(start, end, "previous")
     now = cli_metrics(sample_warehouse, "--start", str(start), "--end", str(end))
     before = cli_metrics(sample_warehouse, "--start", str(cstart), "--end", str(cend))
-    kpi = fmt.TILE_BY_KEY[key]
+    kpi = fmt.measure(key)
     change = round(now[key] - before[key], kpi.decimals)
     shown = metric(at, label)
     assert shown.proto.delta == fmt.signed(change, kpi.decimals, kpi.delta_unit)

@@ -85,7 +85,7 @@ def test_picking_a_customer_opens_the_history(monkeypatch, small_warehouse):
     assert list(history["id"]) == ["V3", "T6", "S2", "T2", "S1", "T1"]
 
 
-def test_end_is_null_for_the_last_day_in_the_data(monkeypatch, small_warehouse):
+def test_end_is_the_real_day_and_the_last_day_reads_the_stored_signals(monkeypatch, small_warehouse):
     calls: list[tuple[str, dict]] = []  # the parameters the queries were bound with
     real = data._frame
 
@@ -96,7 +96,12 @@ def test_end_is_null_for_the_last_day_in_the_data(monkeypatch, small_warehouse):
     monkeypatch.setattr(data, "_frame", spy)
     run_app(monkeypatch, small_warehouse, page="high_expectation")
     ends = {p["end"] for n, p in calls if n.startswith("metrics/") and "end" in p}
-    assert ends == {None}  # the window ends on the data's last day, 2026-02-25: read the precomputed signals
+    # The window ends on the data's last day, 2026-02-25, bound as itself (no null stand-in);
+    # he_signals finds the signals the refresh stored for that day by the date.
+    assert ends == {date(2026, 2, 25)}
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        stored = {r[0] for r in con.execute("select distinct signals_end from customer_signals_stored").fetchall()}
+    assert date(2026, 2, 25) in stored
     calls.clear()
     at = run_app(monkeypatch, small_warehouse, page="high_expectation",
                  query={"dates": ["2026-01-05", "2026-02-14"]})
