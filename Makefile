@@ -27,6 +27,8 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 
+# Refresh time, peak memory and KPI query times at 1M and 10M tickets; appends a dated section
+# to this month's file in benchmarks/history/ (BENCHMARKS.md keeps the latest figure per target).
 bench: setup
 	$(PY) benchmarks/run.py
 
@@ -38,7 +40,8 @@ sample: setup
 	$(PY) -m cx sample --out data/sample
 
 # Each dashboard page in headless Chromium against the 10M-ticket warehouse `make bench` builds
-# (first render, warm reload, filter change); appends to BENCHMARKS.md.
+# (first render, warm reload, filter change); appends a dated section to this month's file in
+# benchmarks/history/.
 BENCH_WAREHOUSE ?= benchmarks/out/warehouse-10000000.duckdb
 .PHONY: bench-pages
 bench-pages: setup

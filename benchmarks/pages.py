@@ -47,8 +47,9 @@ turn, so that a before/after comparison sees the same load on a shared machine. 
 starts dashboard/serve.py (pandas imported before the server listens) instead of the CLI.
 
 Screenshots of each page (after its steps) go to screenshots/pages/ (ignored by git). With
---append, a dated section with the machine and its load goes to BENCHMARKS.md, as
-benchmarks/run.py writes its own.
+--append, a dated section with the machine and its load goes to the end of this month's file
+in benchmarks/history/ (the run prints which), as benchmarks/run.py writes its own;
+BENCHMARKS.md keeps only the latest figure for each target, updated by hand from there.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "screenshots" / "pages"
+HISTORY = ROOT / "benchmarks" / "history"
 VIEWPORT = {"width": 1500, "height": 1100}
 VERBOSE = False  # --verbose: echo the server's output (each query it ran) after each step
 
@@ -560,6 +562,20 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
     return "\n".join(lines) + "\n"
 
 
+def append_history(text: str) -> Path:
+    """Append a dated section to this month's history file (started with its heading when new)."""
+    now = datetime.now()
+    path = HISTORY / f"{now:%Y-%m}.md"
+    HISTORY.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with path.open("a", encoding="utf-8") as fh:
+        if new:
+            fh.write(f"# Benchmarks, {now:%B %Y}\n\nDated sections as the runs and their readings recorded them "
+                     "(index: [README.md](README.md)).\n")
+        fh.write("\n" + text)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warehouse", type=Path, default=ROOT / "benchmarks" / "out" / "warehouse-10000000.duckdb",
@@ -589,7 +605,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds a step may take")
     parser.add_argument("--shots", type=Path, default=SHOTS, help="screenshots folder (default screenshots/pages/)")
     parser.add_argument("--no-shots", dest="shots", action="store_const", const=None)
-    parser.add_argument("--append", action="store_true", help="append the figures to BENCHMARKS.md")
+    parser.add_argument("--append", action="store_true",
+                        help="append the figures to this month's file in benchmarks/history/")
     parser.add_argument("--note", default="", help="a sentence added to the section (what this run is)")
     parser.add_argument("--verbose", action="store_true", help="echo each query the server runs, step by step")
     args = parser.parse_args()
@@ -672,8 +689,8 @@ def main() -> None:
     print()
     print(text)
     if args.append:
-        with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+        path = append_history(text)
+        print(f"appended to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ its ID falls under N / (all responses), so the rows kept do not depend on file o
 Each refresh runs in a child process, so its peak memory is the child's maximum resident
 set. Metric queries run in this process on the CLI's read-only connection
 (cx.warehouse.connect_read_only, with its settings): first run (cold) and the
-median of five more (warm). The figures are appended to BENCHMARKS.md with the machine.
+median of five more (warm). The figures go, as a dated section with the machine, to the end
+of this month's file in benchmarks/history/ (the run prints which); BENCHMARKS.md keeps only
+the latest figure for each target, updated by hand from there.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from cx import warehouse  # noqa: E402
 from cx.metrics import kpis  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
+HISTORY = ROOT / "benchmarks" / "history"
 
 QUERIES = {
     "all KPIs, all data": {},
@@ -179,11 +182,25 @@ def report(results: list[dict], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def append_history(text: str) -> Path:
+    """Append a dated section to this month's history file (started with its heading when new)."""
+    now = datetime.now()
+    path = HISTORY / f"{now:%Y-%m}.md"
+    HISTORY.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with path.open("a", encoding="utf-8") as fh:
+        if new:
+            fh.write(f"# Benchmarks, {now:%B %Y}\n\nDated sections as the runs and their readings recorded them "
+                     "(index: [README.md](README.md)).\n")
+        fh.write("\n" + text)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, action="append", help="sizes (default: 1M and 10M)")
     parser.add_argument("--surveys", type=int, help="thin the surveys to about this many responses (e.g. 2000000)")
-    parser.add_argument("--no-write", action="store_true", help="print the figures, leave BENCHMARKS.md alone")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave benchmarks/history/ alone")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
@@ -194,8 +211,8 @@ def main() -> None:
     text = report(results, " ".join([".venv/bin/python benchmarks/run.py", *sys.argv[1:]]))
     print(text)
     if not args.no_write:
-        with (ROOT / "BENCHMARKS.md").open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+        path = append_history(text)
+        print(f"appended to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -272,7 +272,8 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     cols = [d[0] for d in con.execute(f"select * from {table}_read limit 0").description]
     n_rows = con.execute(f"select count(*) from {table}_read").fetchone()[0]
     if _physical_lines(path) <= n_rows + 1 and not f.malformed:
-        # A view, not a copy: at 10M rows a copy of every column costs seconds.
+        # A view, not a copy: a copy would write every column of every row again, which grows
+        # with the export (see benchmarks/history).
         con.execute(f"create temp view {table} as select *, rowid + 2 as _line from {table}_read")
         return
     has_break = " or ".join(f"contains(\"{_q(c)}\", chr(10))" for c in cols) or "false"
@@ -288,7 +289,7 @@ def _load_csv(con, f: InputFile, table: str, workdir: Path) -> None:
     records = [m["line"] for m in f.malformed]
     good_before = [r - 2 - j for j, r in enumerate(records)]
     bad_through, bad_join = "0", ""
-    if records:  # each join costs about 1 s per million rows: only the one that is needed
+    if records:  # each join is a pass over every row: only the one that is needed
         con.execute(
             f"create temp table {table}_bad as select g as good_before, max(j) as bad_through "
             "from (select unnest($g::bigint[]) as g, unnest($j::bigint[]) as j) group by g",

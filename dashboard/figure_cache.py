@@ -1,7 +1,7 @@
 """Figures built once per distinct input, shared by every session of the server.
 
-Building a Plotly figure in Python (its validators check every property) took 30-80 ms of a
-page's 110-160 ms script run once the queries were cached (10M tickets, measured): a page
+Building a Plotly figure in Python (its validators check every property) was a large share of
+a page's script run once the queries were cached (measured: see benchmarks/history): a page
 with six charts rebuilt identical figures on every rerun. The key is the builder and the
 content of its arguments (a DataFrame by a hash of its values and index), so a refresh,
 whose query results differ, gets new figures, and nothing is keyed on a session.

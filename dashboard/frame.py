@@ -139,7 +139,8 @@ def table(df: pd.DataFrame, **kwargs):
 
 def download(df: pd.DataFrame, name: str, what: str, key: str | None = None) -> None:
     """A button that downloads the table as CSV ("Download the trend (CSV)"). The CSV is made
-    when the button is clicked, not on every run: a list of 100k customers takes 0.5 s."""
+    when the button is clicked, not on every run: a long list (every customer to call) would
+    be turned into text on each rerun for a download nobody asked for."""
     st.download_button(
         f"Download {what} (CSV)", lambda: export.frame_csv(df), file_name=f"{name}.csv",
         mime="text/csv", key=key or f"dl-{name}", icon=":material/download:", on_click="ignore",

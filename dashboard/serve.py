@@ -3,7 +3,7 @@
     python dashboard/serve.py --server.port 8501 --server.headless true
 
 Streamlit imports a page's modules on the first script run, so the first reader after a
-server start waited for pandas and numpy (about 1 s on 2 cores). Imported here, before the
+server start waited for pandas and numpy to import. Imported here, before the
 server listens, they are already in sys.modules when that first run starts. Then every
 page's default view is computed in the background (dashboard/warmup.py; CX_DASHBOARD_WARMUP=0
 turns it off).
@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     # Streamlit's check for "imported in a REPL instead of `streamlit run`" walks the stack with
-    # inspect.stack() on the first element of the process (0.25 s of the first page view). Under
+    # inspect.stack() on the first element of the process (a noticeable share of the first page
+    # view: inspect.stack reads the source of every frame). Under
     # `streamlit run` the answer is known: no.
     delta_generator._use_warning_has_been_displayed = True
 

@@ -1,7 +1,7 @@
 """Every page's default view computed before anyone asks for it.
 
-On a 10M-ticket warehouse a page's first view waits 1-5 s for its queries (the warehouse
-file is read from disk and DuckDB's caches are cold). So when the server starts, and when a
+On a large warehouse a page's first view waits for its queries (the warehouse file is read
+from disk and DuckDB's caches are cold). So when the server starts, and when a
 script run first sees a new warehouse version (a refresh landed), a background thread visits
 each page the way a browser does: a WebSocket session on the server's own port that asks for
 the page with no query string (the default filters: the last 90 days) and waits for the run

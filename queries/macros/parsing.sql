@@ -2,7 +2,7 @@
 -- Temporary: they exist only while a refresh checks raw exports.
 -- The check queries clean every column once (clean_text / clean_num), type it once (to_*),
 -- and the rules compare the two; staging then reads the typed columns. Nesting these macros
--- instead would repeat the work per rule: at 10M rows that costs minutes.
+-- instead would repeat the work per rule, on every value of every row.
 
 -- Trims spaces, tabs, line breaks and no-break spaces; empty is null. Most values have
 -- nothing to trim: a cheap test first, the replacement only where it is needed.
@@ -26,13 +26,14 @@ create or replace temp macro clean_num(v) as
     end);
 
 -- A timestamptz as naive UTC. Its microseconds since the epoch are that already: integer
--- arithmetic, where timezone('UTC', x) goes through ICU and cost half of all timestamp
--- parsing (measured). Infinity has no epoch: null, so it is reported as unreadable.
+-- arithmetic, where timezone('UTC', x) goes through ICU, a large share of all timestamp
+-- parsing (measured: see benchmarks/history). Infinity has no epoch: null, so it is
+-- reported as unreadable.
 -- x appears once: a macro argument used twice is computed twice.
 create or replace temp macro utc_naive(x) as make_timestamp(epoch_us(x));
 
 -- The local day of a naive UTC timestamp in zone tz. In UTC it is the timestamp's date:
--- two ICU conversions cost a second per 10M tickets.
+-- the two ICU conversions, which are slow, run only for other zones.
 create or replace temp macro local_day(ts, tz) as (
     case when tz = 'UTC' then ts::date else timezone(tz, timezone('UTC', ts))::date end
 );
