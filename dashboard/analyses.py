@@ -2,7 +2,7 @@
 reviews): their query parameters, tiles, readings and table columns.
 
 The numbers come from queries/metrics/*.sql through dashboard.data; the readings from
-cx.readings. Nothing here computes a metric.
+dashboard.readings. Nothing here computes a metric.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cx import readings, stats
-from dashboard import data, fmt, frame, model
+from cx import stats
+from dashboard import data, fmt, frame, model, readings
 
 col = st.column_config
 
@@ -121,7 +121,7 @@ def reading(r: readings.Reading) -> None:
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    """A query result as plain dicts (NaN/NA as None), for cx.readings."""
+    """A query result as plain dicts (NaN/NA as None), for dashboard.readings."""
     return [{k: None if fmt.is_missing(v) else v for k, v in r.items()} for r in df.to_dict("records")]
 
 

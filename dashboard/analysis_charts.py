@@ -3,7 +3,7 @@
 As dashboard/charts.py: every axis says its unit (%, hours, NPS points, ★), every hover reads
 as a sentence, every NPS carries its 95% margin and every share its 95% (Wilson) range,
 targets are dashed orange lines. Values come from the queries as they are; the ranges come
-from cx.readings / cx.stats.
+from dashboard.readings / cx.stats.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from cx import readings
-from dashboard import fmt
+from dashboard import fmt, readings
 from dashboard.charts import BAD, FONT, GOOD, NEUTRAL, NPS_COLOR, TARGET_COLOR
 from dashboard.figure_cache import cached
 

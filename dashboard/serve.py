@@ -29,9 +29,9 @@ def preload() -> None:
     import plotly.graph_objects  # noqa: F401
 
     import cx.metrics  # noqa: F401
-    import cx.readings  # noqa: F401
     import cx.sql  # noqa: F401
     import cx.stats  # noqa: F401
+    import dashboard.readings  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,8 +4,7 @@ reviews), most urgent first and downloadable."""
 
 import streamlit as st
 
-from cx import readings
-from dashboard import analyses, data, fmt, frame, views
+from dashboard import analyses, data, fmt, frame, readings, views
 from dashboard import analysis_charts as charts
 
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk

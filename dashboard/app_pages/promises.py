@@ -4,8 +4,7 @@ and which tickets still wait for a first reply."""
 
 import streamlit as st
 
-from cx import readings
-from dashboard import analyses, data, fmt, frame
+from dashboard import analyses, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
 ctx = frame.page("Promises and proactive contact",

@@ -4,8 +4,8 @@ failure to recovery, what goes with a recovery, and the recovery rate over time.
 
 import streamlit as st
 
-from cx import readings, stats
-from dashboard import analyses, data, fmt, frame
+from cx import stats
+from dashboard import analyses, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
 ctx = frame.page("Service recovery", caption="Service failures (incidents, problems, complaints): how many are "

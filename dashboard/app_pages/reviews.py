@@ -4,8 +4,8 @@ negative reviews with their text."""
 
 import streamlit as st
 
-from cx import readings, stats
-from dashboard import analyses, data, fmt, frame, views
+from cx import stats
+from dashboard import analyses, data, fmt, frame, readings, views
 from dashboard import analysis_charts as charts
 
 LATEST = 50  # negative reviews listed (the CSV download has all of the window's)

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from cx import readings
-from dashboard import fmt
+from dashboard import fmt, readings
 from tests.dashboard import conftest as dash
 from tests.dashboard.conftest import assert_no_nan, cli_metrics, run_app, shown_text
 

@@ -1,6 +1,6 @@
 """The service recovery page under AppTest: the numbers shown are the CLI's and the queries',
 the three loyalty groups are the hand-worked ones of docs/metrics.md, and the paradox reading
-is the one cx.readings gives for those numbers."""
+is the one dashboard.readings gives for those numbers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import math
 import duckdb
 import pytest
 
-from cx import readings, sql
+from cx import sql
 from cx.metrics import segment_filter
-from dashboard import fmt
+from dashboard import fmt, readings
 from tests.dashboard import conftest as dash
 from tests.dashboard.conftest import assert_no_nan, cli_metrics, run_app, shown_text
 

@@ -1,4 +1,4 @@
-"""cx/readings.py by hand: the plain-words readings of the analysis pages and the arithmetic
+"""dashboard/readings.py by hand: the plain-words readings of the analysis pages and the arithmetic
 behind their verdicts (margins of a difference, two-proportion tests, counts behind shares)."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import math
 
 import pytest
 
-from cx import readings, stats
-from cx.readings import ABOVE, BELOW, TOO_FEW, UNKNOWN, WITHIN, Score, Share
+from cx import stats
+from dashboard import readings
+from dashboard.readings import ABOVE, BELOW, TOO_FEW, UNKNOWN, WITHIN, Score, Share
 
 # ---------------------------------------------------------------- counts and ranges
 
