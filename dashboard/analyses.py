@@ -7,12 +7,15 @@ dashboard.readings. Nothing here computes a metric.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from cx import stats
 from dashboard import data, fmt, frame, model, readings
+from dashboard.filters import Filters
 
 col = st.column_config
 
@@ -48,6 +51,32 @@ def describe(ctx: frame.Page, changes: bool = True) -> str:
     if flt.where:
         text += " · " + " · ".join(f"{fmt.dimension_label(d)}: {', '.join(v)}" for d, v in flt.where.items())
     return text
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What an analysis page starts from: its frame, the filters, the query parameters, the
+    targets, the thresholds the warehouse was built with and the window's KPIs."""
+
+    ctx: frame.Page
+    filters: Filters
+    params: dict
+    targets: dict
+    conf: dict
+    now: dict
+
+
+def open_page(title: str, caption: str, changes: bool = True) -> Analysis:
+    """The analysis pages' common start: the frame (stops the page when there is no
+    warehouse or no data), the line saying what the page shows (`changes`: with the
+    comparison period), and the window's KPIs, the numbers `python -m cx metrics` prints."""
+    ctx = frame.page(title, caption=caption)
+    if ctx is None or ctx.filters is None:
+        st.stop()
+    flt = ctx.filters
+    st.markdown(describe(ctx, changes=changes))
+    return Analysis(ctx, flt, flt.params(), ctx.settings.targets, built_with(ctx),
+                    data.kpis(flt.start, flt.end, flt.where))
 
 
 def grain_control(default: str = "month") -> str:

@@ -10,17 +10,12 @@ from dashboard import analysis_charts as charts
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk
 LISTED = 1000  # customers the table lists, most urgent first
 
-ctx = frame.page("High-expectation customers",
-                 caption="Customers who show two or more of four signals over the last year (demanding, vocal, "
-                         "in touch, influential): how they fare, and which of them need a call today.")
-if ctx is None or ctx.filters is None:
-    st.stop()
-flt = ctx.filters
-st.markdown(analyses.describe(ctx, changes=False))  # its groups are compared, not periods
-p = flt.params()
-conf = analyses.built_with(ctx)
-
-now = data.kpis(flt.start, flt.end, flt.where)
+page = analyses.open_page("High-expectation customers",
+                          caption="Customers who show two or more of four signals over the last year (demanding, "
+                                  "vocal, in touch, influential): how they fare, and which of them need a call "
+                                  "today.",
+                          changes=False)  # its groups are compared, not periods
+ctx, flt, p, conf, now = page.ctx, page.filters, page.params, page.conf, page.now
 summary = data.run_query("metrics/high_expectation_summary", **p)
 # The most urgent LISTED rows: 10M tickets put 100k+ customers on the list, too many to send
 # to a browser on each run (the CSV download has them all).

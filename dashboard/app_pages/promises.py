@@ -7,20 +7,13 @@ import streamlit as st
 from dashboard import analyses, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
-ctx = frame.page("Promises and proactive contact",
-                 caption="Whether the resolution times promised to customers are kept, what early and late "
-                         "resolutions do to satisfaction, and what a proactive notice changes.")
-if ctx is None or ctx.filters is None:
-    st.stop()
-flt = ctx.filters
-targets = ctx.settings.targets
-st.markdown(analyses.describe(ctx))
-p = flt.params()
-conf = analyses.built_with(ctx)
+page = analyses.open_page("Promises and proactive contact",
+                          caption="Whether the resolution times promised to customers are kept, what early and "
+                                  "late resolutions do to satisfaction, and what a proactive notice changes.")
+ctx, flt, p, targets, conf, now = page.ctx, page.filters, page.params, page.targets, page.conf, page.now
 on_time_hours = float(conf["promise_on_time_hours"] or 4) or 4.0
 clip_hours = max(72.0, 6 * on_time_hours)
 
-now = data.kpis(flt.start, flt.end, flt.where)
 timing = data.run_query("metrics/promise_timing", **p)
 proactive = data.run_query("metrics/proactive_effect", **p)
 ageing = data.run_query("metrics/unanswered_ageing", **p)

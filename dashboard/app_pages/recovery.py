@@ -8,18 +8,10 @@ from cx import stats
 from dashboard import analyses, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
-ctx = frame.page("Service recovery", caption="Service failures (incidents, problems, complaints): how many are "
-                                             "recovered, and whether recovered customers stay as loyal as those "
-                                             "who never had a problem.")
-if ctx is None or ctx.filters is None:
-    st.stop()
-flt = ctx.filters
-targets = ctx.settings.targets
-st.markdown(analyses.describe(ctx))
-p = flt.params()
-conf = analyses.built_with(ctx)
-
-now = data.kpis(flt.start, flt.end, flt.where)
+page = analyses.open_page("Service recovery", caption="Service failures (incidents, problems, complaints): how "
+                                                       "many are recovered, and whether recovered customers stay "
+                                                       "as loyal as those who never had a problem.")
+ctx, flt, p, targets, conf, now = page.ctx, page.filters, page.params, page.targets, page.conf, page.now
 funnel = data.one_row("metrics/recovery_funnel", **p)
 groups = data.run_query("metrics/recovery_groups", **p)
 by_group = {r["group"]: r for r in analyses.rows(groups)}

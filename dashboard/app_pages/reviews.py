@@ -10,16 +10,9 @@ from dashboard import analysis_charts as charts
 
 LATEST = 50  # negative reviews listed (the CSV download has all of the window's)
 
-ctx = frame.page("Reviews", caption="What customers say in public: ratings by platform, negative reviews, and "
-                                    "whether they got a reply.")
-if ctx is None or ctx.filters is None:
-    st.stop()
-flt = ctx.filters
-targets = ctx.settings.targets
-st.markdown(analyses.describe(ctx))
-p = flt.params()
-
-now = data.kpis(flt.start, flt.end, flt.where)
+page = analyses.open_page("Reviews", caption="What customers say in public: ratings by platform, negative "
+                                             "reviews, and whether they got a reply.")
+ctx, flt, p, targets, now = page.ctx, page.filters, page.params, page.targets, page.now
 reviews = int(now.get("reviews") or 0)
 if not reviews:
     frame.empty("No reviews match these dates and filters. Widen the dates or clear a filter in the sidebar (a team "
