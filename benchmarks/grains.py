@@ -48,7 +48,7 @@ def main() -> int:
         tickets = con.execute("select count(*) from ticket_facts").fetchone()[0]
         cases = {
             "totals, all data": lambda: metrics.kpis(con),
-            "totals, one quarter": lambda: metrics.kpis(con, **QUARTER),
+            "totals, one quarter": lambda: metrics.kpis(con, metrics.Selection(**QUARTER)),
             "per region, one quarter": lambda: sql.rows(con, "metrics/kpis_by_segment", **QUARTER, f=f, dim="region"),
             "per high-expectation, one quarter": lambda: sql.rows(
                 con, "metrics/kpis_by_segment", **QUARTER, f=f, dim="high_expectation"),

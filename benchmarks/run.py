@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from cx import warehouse  # noqa: E402
-from cx.metrics import kpis  # noqa: E402
+from cx.metrics import Selection, kpis  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 HISTORY = ROOT / "benchmarks" / "history"
@@ -121,12 +121,12 @@ def bench(tickets: int, surveys: int | None = None) -> dict:
         timings = {}
         for name, params in QUERIES.items():
             t0 = time.perf_counter()
-            kpis(con, **params)
+            kpis(con, Selection(**params))
             cold = time.perf_counter() - t0
             warm = []
             for _ in range(5):
                 t0 = time.perf_counter()
-                kpis(con, **params)
+                kpis(con, Selection(**params))
                 warm.append(time.perf_counter() - t0)
             timings[name] = (cold, statistics.median(warm))
         result["queries"] = timings

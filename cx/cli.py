@@ -125,12 +125,12 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    from cx.metrics import kpis, parse_where
+    from cx.metrics import Selection, kpis, parse_where
     from cx.warehouse import connect_read_only
 
-    where = parse_where(args.where)
+    selection = Selection(args.start, args.end, parse_where(args.where))
     with connect_read_only(args.warehouse) as con:
-        values = kpis(con, args.start, args.end, where)
+        values = kpis(con, selection)
     if args.format == "json":
         print(json.dumps(values, ensure_ascii=False))
     else:

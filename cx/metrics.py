@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -48,21 +49,46 @@ def segment_filter(where: dict[str, list[str]] | None = None) -> dict[str, list[
     return {d: [str(v) for v in where.get(d, [])] for d in DIMENSIONS}
 
 
-def kpis(
-    con: duckdb.DuckDBPyConnection,
-    start: date | None = None,
-    end: date | None = None,
-    where: dict[str, list[str]] | None = None,
-) -> dict:
-    """Every measure of the catalog for the window [start, end] (None: the data's first or
-    last day) and the segment filter: the metrics, then the samples behind them."""
-    if start and end and start > end:
-        raise UsageError(f"--start {start} is after --end {end}")
+@dataclass(frozen=True)
+class Selection:
+    """What every metric query is asked for: a window of whole days [start, end] (None: the
+    data's first or last day, bound as null) and a segment filter (dimension -> allowed
+    values). Checked when made; `params()` are the queries' $start, $end and $f."""
+
+    start: date | None = None
+    end: date | None = None
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __init__(self, start: date | None = None, end: date | None = None,
+                 where: dict[str, list[str]] | tuple | None = None):
+        if start and end and start > end:
+            raise UsageError(f"--start {start} is after --end {end}")
+        pairs = dict(where or ())
+        segment_filter(pairs)  # names only known dimensions
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        chosen = sorted((d, tuple(str(v) for v in values)) for d, values in pairs.items() if values)
+        object.__setattr__(self, "where", tuple(chosen))
+
+    @property
+    def filters(self) -> dict[str, list[str]]:
+        return {d: list(vs) for d, vs in self.where}
+
+    @property
+    def f(self) -> dict[str, list[str]]:
+        """The $f parameter: one list per dimension (empty: no filter)."""
+        return segment_filter(self.filters)
+
+    def params(self) -> dict:
+        return {"start": self.start, "end": self.end, "f": self.f}
+
+
+def kpis(con: duckdb.DuckDBPyConnection, selection: Selection | None = None) -> dict:
+    """Every measure of the catalog for the selection (default: all data, no filter): the
+    metrics, then the samples behind them."""
+    selection = selection or Selection()
     bounds = sql.rows(con, "metrics/bounds")[0]
-    row = sql.rows(
-        con, "metrics/kpis", start=start, end=end, f=segment_filter(where),
-        customers=max(bounds["customer_keys"] or 0, 1),
-    )[0]
+    row = sql.rows(con, "metrics/kpis", **selection.params(), customers=max(bounds["customer_keys"] or 0, 1))[0]
     keys = catalog.load().keys()
     return {k: _plain(row[k]) for k in keys} | {k: _plain(v) for k, v in row.items() if k not in keys}
 

@@ -76,7 +76,7 @@ def open_page(title: str, caption: str, changes: bool = True) -> Analysis:
     flt = ctx.filters
     st.markdown(describe(ctx, changes=changes))
     return Analysis(ctx, flt, flt.params(), ctx.settings.targets, built_with(ctx),
-                    data.kpis(flt.start, flt.end, flt.where))
+                    data.kpis(flt.selection))
 
 
 def grain_control(default: str = "month") -> str:
@@ -114,7 +114,7 @@ def compared(ctx: frame.Page, key: str, now: dict) -> model.Tile:
     """The overview's tile of KPI `key` for the page's filters: its change against the
     comparison period (grey when within noise), the same numbers and test as the overview."""
     flt = ctx.filters
-    return model.tile(key, now, data.kpis(*flt.comparison, flt.where), ctx.settings.targets, flt.compare_label)
+    return model.tile(key, now, data.kpis(flt.comparison_selection), ctx.settings.targets, flt.compare_label)
 
 
 def target_text(value: float | None, target: float | None, unit: str, decimals: int = 1,

@@ -1,7 +1,7 @@
 """The dashboard's thin data layer: which warehouse version to read, and cached query results.
 
 Pages never open the warehouse or hold SQL. They call `run_query("pages/trend", **params)`
-(a .sql file under queries/, run by cx.sql with bound parameters) or `kpis(...)` (the very
+(a .sql file under queries/, run by cx.sql with bound parameters) or `kpis(selection)` (the very
 function `python -m cx metrics` prints).
 
 Reading a warehouse that a refresh may replace at any time (see cx/warehouse.py):
@@ -104,14 +104,14 @@ def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
-def _kpis(file: str, version: str, start: date | None, end: date | None, where: dict) -> dict:
+def _kpis(file: str, version: str, selection: metrics.Selection) -> dict:
     t0 = time.perf_counter()
     cur = _connection(file, version).cursor()
     try:
-        return metrics.kpis(cur, start, end, where)
+        return metrics.kpis(cur, selection)
     finally:
         cur.close()
-        _timing("metrics/kpis", {"start": start, "end": end, "where": where}, t0)
+        _timing("metrics/kpis", {"start": selection.start, "end": selection.end, "where": selection.where}, t0)
 
 
 def _timing(name: str, params: dict, t0: float) -> None:
@@ -147,10 +147,10 @@ def one_row(name: str, **params) -> dict:
     return {} if df.empty else {k: _py(v) for k, v in df.iloc[0].items()}
 
 
-def kpis(start: date | None, end: date | None, where: dict[str, list[str]] | None = None) -> dict:
-    """cx.metrics.kpis: the numbers `python -m cx metrics` prints for the same filters."""
+def kpis(selection: metrics.Selection) -> dict:
+    """cx.metrics.kpis: the numbers `python -m cx metrics` prints for the same selection."""
     src = source()
-    return _kpis(str(src.file), src.version, start, end, {k: list(v) for k, v in (where or {}).items() if v})
+    return _kpis(str(src.file), src.version, selection)
 
 
 def table_exists(name: str) -> bool:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from cx import stats
-from cx.metrics import segment_filter
+from cx.metrics import Selection
 from dashboard import data, fmt
 
 DEFAULT_DAYS = stats.DEFAULT_WINDOW_DAYS
@@ -42,16 +42,24 @@ class Filters:
         return stats.comparison_window(self.start, self.end, self.compare)
 
     @property
+    def selection(self) -> Selection:
+        """The window and segments, as every metric query takes them (the CLI's too)."""
+        return Selection(self.start, self.end, self.where)
+
+    @property
+    def comparison_selection(self) -> Selection:
+        return Selection(*self.comparison, self.where)
+
+    @property
     def f(self) -> dict[str, list[str]]:
         """The $f parameter of the queries."""
-        return segment_filter(self.where)
+        return self.selection.f
 
     def params(self) -> dict:
-        return {"start": self.start, "end": self.end, "f": self.f}
+        return self.selection.params()
 
     def comparison_params(self) -> dict:
-        cstart, cend = self.comparison
-        return {"start": cstart, "end": cend, "f": self.f}
+        return self.comparison_selection.params()
 
     @property
     def compare_label(self) -> str:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cx import sql
-from cx.metrics import kpis
+from cx.metrics import Selection, kpis
 
 scores = st.lists(st.one_of(st.none(), st.integers(0, 10)), max_size=60)
 
@@ -84,8 +84,8 @@ COUNTS = ("responses", "reviews", "tickets", "unanswered_tickets", "failures")
 @given(where=segment_filters(), window=windows())
 def test_a_filter_never_raises_a_count(small_warehouse, where, window):
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
-        everything = kpis(con, *window)
-        filtered = kpis(con, *window, where=where)
+        everything = kpis(con, Selection(*window))
+        filtered = kpis(con, Selection(*window, where=where))
     for key in COUNTS:
         assert filtered[key] <= everything[key], key
     for key in ("nps", "nps_after_recovery", "nps_no_failure"):

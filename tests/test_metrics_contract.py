@@ -14,7 +14,7 @@ import pytest
 from conftest import SMALL, build
 
 from cx.config import Settings
-from cx.metrics import KPI_KEYS, kpis
+from cx.metrics import KPI_KEYS, Selection, kpis
 
 # nps answers in the fixture: S1 10, S3 3, S4 5, S5 9, S6 8, S7 9, S8 10, S9 7, S10 6
 # -> 4 promoters, 3 detractors, 2 passives out of 9.
@@ -56,7 +56,7 @@ ALL_DATA = {
 
 def metrics(path, **kw):
     with duckdb.connect(str(path), read_only=True) as con:
-        return kpis(con, **kw)
+        return kpis(con, Selection(**kw))
 
 
 def assert_metrics(actual: dict, expected: dict):

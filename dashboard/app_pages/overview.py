@@ -15,8 +15,8 @@ targets = ctx.settings.targets
 st.markdown(flt.describe())
 
 # ---------------------------------------------------------------- KPI tiles
-now = data.kpis(flt.start, flt.end, flt.where)
-before = data.kpis(*flt.comparison, flt.where)
+now = data.kpis(flt.selection)
+before = data.kpis(flt.comparison_selection)
 tiles = model.tiles(now, before, targets, flt.compare_label)
 
 if not (now.get("responses") or now.get("tickets") or now.get("reviews")):

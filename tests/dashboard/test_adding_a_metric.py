@@ -43,7 +43,7 @@ def test_one_entry_reaches_every_place(extended_catalog, monkeypatch, small_ware
         values = metrics.kpis(con)
         assert values[KEY] == pytest.approx(0.5) and values["reopened_answered_n"] == 1
         # In the January window only: T2 is of 10 January.
-        assert metrics.kpis(con, date(2026, 2, 1), date(2026, 2, 28))[KEY] is None
+        assert metrics.kpis(con, metrics.Selection(date(2026, 2, 1), date(2026, 2, 28)))[KEY] is None
         by_team = {r["segment"]: r for r in sql.rows(con, "metrics/kpis_by_segment", start=None, end=None,
                                                       f=metrics.segment_filter(), dim="team")}
     assert by_team["Support"][KEY] == pytest.approx(0.5) and by_team["Billing"][KEY] is None

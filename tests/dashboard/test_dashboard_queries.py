@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from cx import sql
-from cx.metrics import kpis, segment_filter
+from cx.metrics import Selection, kpis, segment_filter
 from cx.schema import DIMENSIONS
 from tests.conftest import build
 
@@ -43,7 +43,7 @@ def test_trend_by_month_by_hand(con):
 def test_trend_buckets_are_cx_metrics_for_their_days(con):
     for grain in ("week", "month"):
         for b in rows(con, "pages/trend", start=None, end=None, f=segment_filter(), grain=grain):
-            k = kpis(con, b["covered_start"], b["covered_end"])
+            k = kpis(con, Selection(b["covered_start"], b["covered_end"]))
             assert b["responses"] == k["responses"] and b["tickets"] == k["tickets"]
             assert b["nps"] == pytest.approx(k["nps"], nan_ok=True) if k["nps"] is not None else b["nps"] is None
             if k["csat_pct"] is None:
@@ -89,7 +89,7 @@ def test_every_segment_row_is_cx_metrics_for_that_segment(con, dim):
             if not r["is_total"] and r["segment"] != "(not set)"]
     assert segs
     for r in segs:
-        k = kpis(con, None, None, {dim: [r["segment"]]})
+        k = kpis(con, Selection(where={dim: [r["segment"]]}))
         for col, key in pairs.items():
             if k[key] is None:
                 assert r[col] is None, (dim, r["segment"], col)
@@ -100,7 +100,7 @@ def test_every_segment_row_is_cx_metrics_for_that_segment(con, dim):
 def test_total_row_is_cx_metrics_for_the_filter(con):
     f = segment_filter({"region": ["EU", "NA"]})
     total = [r for r in rows(con, "metrics/kpis_by_segment", start=None, end=None, f=f, dim="tier") if r["is_total"]][0]
-    k = kpis(con, None, None, {"region": ["EU", "NA"]})
+    k = kpis(con, Selection(where={"region": ["EU", "NA"]}))
     assert total["responses"] == k["responses"] and total["nps"] == pytest.approx(k["nps"])
     assert total["tickets"] == k["tickets"]
 
