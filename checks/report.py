@@ -10,17 +10,20 @@ from pathlib import Path
 
 import duckdb
 
-from cx import sql
+from checks import query_text
 
 STATUS = {"block": "FAIL", "reject": "REJECT", "warn": "WARN"}
 
 
-def load(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """The report rows, failures first; [] for a warehouse built before reports existed."""
+def load(con: duckdb.DuckDBPyConnection, query: str | None = None) -> list[dict]:
+    """The report rows, failures first; [] for a warehouse built before reports existed.
+    `query` is queries/checks/validation_report.sql's text when not given."""
     try:
-        rows = sql.rows(con, "checks/validation_report")
+        cur = con.execute(query or query_text("checks/validation_report"))
     except duckdb.CatalogException:
         return []
+    cols = [d[0] for d in cur.description]
+    rows = [dict(zip(cols, r, strict=False)) for r in cur.fetchall()]
     for r in rows:
         r["examples"] = json.loads(r["examples"]) if r["examples"] else []
     return rows

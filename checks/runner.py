@@ -26,7 +26,7 @@ import math
 import os
 from datetime import date, datetime
 
-from checks import SUITES, gx_duckdb
+from checks import gx_duckdb, suites
 
 # Up to 5 unexpected values, each with the file and line it came from.
 RESULT_FORMAT = {
@@ -50,10 +50,9 @@ def _gx_context():
     return _context
 
 
-def run(con, catalog: str, sources: list[str], settings, earliest, latest, now, refresh_id: str) -> list[dict]:
+def run(con, catalog: str, sources: list[str], *, max_rejected_pct: float, stale_after_days: int,
+        earliest, latest, now, refresh_id: str) -> list[dict]:
     """Validate `catalog.checked_<source>` for each source; one report row per expectation."""
-    import importlib
-
     gx_duckdb.enable()
     context = _gx_context()
     creator = gx_duckdb.connection_factory(con, catalog)
@@ -66,8 +65,7 @@ def run(con, catalog: str, sources: list[str], settings, earliest, latest, now, 
     rows: list[dict] = []
     try:
         for source in sources:
-            module = importlib.import_module(SUITES[source])
-            suite = module.suite(settings, earliest, latest, now)
+            suite = suites.suite(source, max_rejected_pct, stale_after_days, earliest, latest, now)
             total = con.execute(f'select count(*) from "{catalog}".checked_{source}').fetchone()[0]
             # A query asset, not a table asset: GX reflects a table asset through SQLAlchemy's
             # inspector, which on duckdb-engine leaks DuckDB type objects (nanobind reports them

@@ -177,10 +177,11 @@ def cmd_rejected(args) -> int:
 
 def cmd_checks(args) -> int:
     from checks import report
+    from cx import sql
     from cx.warehouse import connect_read_only
 
     with connect_read_only(args.warehouse) as con:
-        rows = report.load(con)
+        rows = report.load(con, sql.sql_text("checks/validation_report"))
         refresh_id = rows[0]["refresh_id"] if rows else None
     attempt = report.last_attempt(args.warehouse)
     shown = [r for r in rows if not args.failed or not r["success"]]

@@ -418,8 +418,9 @@ def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
         sources[source].rejected = rejected
     t0 = time.perf_counter()
     report = checks.run(
-        con, "work", [s for s in SOURCE_ORDER if files[s]], settings,
-        bounds["earliest"], bounds["latest"], bounds["now"], refresh_id,
+        con, "work", [s for s in SOURCE_ORDER if files[s]],
+        max_rejected_pct=settings.max_rejected_pct, stale_after_days=settings.stale_after_days,
+        earliest=bounds["earliest"], latest=bounds["latest"], now=bounds["now"], refresh_id=refresh_id,
     )
     suite_seconds = time.perf_counter() - t0
     for source, s in sources.items():
@@ -428,7 +429,7 @@ def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
     blocking = checks.failures(report, "block")
     if blocking:
         raise _blocked("; ".join(f"{r['source']}: {r['title']}: {r['message']}" for r in blocking), report)
-    checks.store(con, report)
+    checks.store(con, report, sql.sql_text("checks/validation_results"))
     return report, suite_seconds
 
 
