@@ -139,14 +139,14 @@ def run_query(name: str, **params) -> pd.DataFrame:
     if "dim" in params and params["dim"] not in GROUPABLE:
         raise ValueError(f"cannot group by {params['dim']!r}: use one of {sorted(GROUPABLE)}")
     src = source()
-    if params.get("end") is not None and name != "pages/freshness":
+    if params.get("end") is not None and name != "system/freshness":
         params = {**params, "end": _window_end(src, params["end"])}
     return _frame(str(src.file), src.version, name, params)
 
 
 def _window_end(src: Source, end: date) -> date | None:
     """$end as the CLI binds it (cx.metrics.end_param): the data's last day travels as null."""
-    last_day = as_date(_frame(str(src.file), src.version, "pages/freshness", {}).iloc[0]["last_day"])
+    last_day = as_date(_frame(str(src.file), src.version, "system/freshness", {}).iloc[0]["last_day"])
     return metrics.end_param(end, last_day)
 
 
@@ -162,7 +162,7 @@ def kpis(start: date | None, end: date | None, where: dict[str, list[str]] | Non
 
 
 def table_exists(name: str) -> bool:
-    return bool(one_row("pages/table_exists", table_name=name).get("present"))
+    return bool(one_row("system/table_exists", table_name=name).get("present"))
 
 
 def full_csv(name: str, **params) -> bytes:
