@@ -449,8 +449,8 @@ def warehouse_rows(path: Path) -> dict[str, int]:
 
     with duckdb.connect(str(path), read_only=True) as con:
         return dict(con.execute(
-            "select 'tickets', count(*) from ticket_facts union all select 'surveys', count(*) from stg_surveys "
-            "union all select 'reviews', count(*) from stg_reviews union all "
+            "select 'tickets', count(*) from ticket_facts union all select 'surveys', count(*) from survey_facts "
+            "union all select 'reviews', count(*) from review_facts union all "
             "select 'customers', count(*) from stg_customers"
         ).fetchall())
 

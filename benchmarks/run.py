@@ -114,8 +114,8 @@ def bench(tickets: int, surveys: int | None = None) -> dict:
     with warehouse.connect_read_only(target) as con:
         result["rows"] = dict(
             con.execute(
-                "select 'surveys', count(*) from stg_surveys union all select 'reviews', count(*) from stg_reviews "
-                "union all select 'tickets', count(*) from stg_tickets"
+                "select 'surveys', count(*) from survey_facts union all select 'reviews', count(*) from review_facts "
+                "union all select 'tickets', count(*) from ticket_facts"
             ).fetchall()
         )
         timings = {}

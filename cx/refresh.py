@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 import checks
-from cx import importers, parsing, personal, sql, warehouse
+from cx import build, importers, parsing, personal, sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
 from cx.importers import mapping_file
@@ -39,11 +39,9 @@ CHECK_BATCH_BYTES = 200_000_000
 # And at most this many files: a query over a union of thousands of small files spends its
 # time and memory planning the union (BENCHMARKS.md, 2,000 one-row files).
 CHECK_BATCH_FILES = 100
-# ticket_facts is built while staging (it is where the tickets are published).
-MODELS = ("marts/data_bounds", "marts/failure_recoveries")
-PERSISTENT_MACROS = ("macros/metrics", "macros/selections", "macros/customer_signals")
-# Built after the macros, because they use them.
-LATE_MODELS = ("marts/customer_signals_stored",)
+# What each source is published as (queries/build.toml): its rows are counted from it.
+PUBLISHED = {"customers": "stg_customers", "tickets": "ticket_facts", "surveys": "survey_facts",
+             "reviews": "review_facts"}
 
 
 @dataclass
@@ -150,16 +148,8 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
                 + ", ".join(f"{s} {_n(v.updated)}" for s, v in sources.items())
             )
         with _stage(say, 4, "model") as note:
-            for name in MODELS:
-                con.execute(f"create table {name.split('/')[1]} as " + sql.sql_text(name))
-            for name in PERSISTENT_MACROS:
-                sql.execute_script(con, name)
-            for name in LATE_MODELS:
-                con.execute(
-                    f"create table {name.split('/')[1]} as " + sql.sql_text(name),
-                    sql.bind(name, {"default_days": DEFAULT_WINDOW_DAYS}),
-                )
-            sql.execute_script(con, "macros/signals")
+            for entry in build.stage("model"):
+                build.create(con, entry, _build_params(settings))
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
@@ -463,41 +453,36 @@ def _too_many_rejected(con, source: str, s: SourceSummary, settings: Settings) -
     )
 
 
+def _build_params(settings: Settings) -> dict:
+    """The parameters a build-list query may take."""
+    return {"default_days": DEFAULT_WINDOW_DAYS, "tz": settings.timezone}
+
+
 def _build_staging(con, settings: Settings, sources) -> None:
-    """Staging: one typed table per source, the latest version of each row. Tickets are
-    published once, as ticket_facts, read in one pass from a view over the checked rows (a
-    table of them first cost a copy of 10M rows); surveys then take team, agent, type and
-    priority from it (see staging/survey_latest and staging/stg_tickets_view). Every row
-    carries its customer's integer key (staging/customer_keys)."""
-    tz = {"tz": settings.timezone}
-    # The staging queries name the checked rows first and what each row looks up second
-    # (customers, the superseded IDs, post-ticket surveys). DuckDB would otherwise often build
-    # its hash table on the checked rows, every column of them, and probe it with the
-    # lookups: built on the lookups, the queries ran 10-60% faster at 1M and 10M tickets
-    # (BENCHMARKS.md, 22:50).
+    """The build list's `stage` entries (queries/build.toml), while the checked rows exist:
+    the staging views (one source each, the latest version of each row, typed) and the marts
+    that publish each source once (ticket_facts, survey_facts, review_facts: segments from the
+    customer, every row's integer customer key, the post-ticket survey). The staging views
+    are read where a mart needs them, never copied (a table of 10M tickets first cost a copy),
+    and dropped with the checked rows."""
+    # The marts name the staged rows first and what each row looks up second (customers, the
+    # post-ticket surveys). DuckDB would otherwise often build its hash table on the staged
+    # rows, every column of them, and probe it with the lookups: built on the lookups, the
+    # queries ran 10-60% faster at 1M and 10M tickets (BENCHMARKS.md, 22:50).
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
+    entries = build.stage("stage")
     try:
-        con.execute("create table stg_customers as " + sql.sql_text("staging/stg_customers"))
-        con.execute("create table customer_keys as " + sql.sql_text("staging/customer_keys"))
-        con.execute("create temp view stg_tickets as " + sql.sql_text("staging/stg_tickets"))
-        con.execute("create temp view survey_latest as " + sql.sql_text("staging/survey_latest"))
-        con.execute("create table ticket_facts as " + sql.sql_text("marts/ticket_facts"))
-        con.execute("create table stg_surveys as " + sql.sql_text("staging/stg_surveys"))
-        con.execute("create table stg_reviews as " + sql.sql_text("staging/stg_reviews"), tz)
+        for entry in entries:
+            build.create(con, entry, _build_params(settings))
     finally:
         con.execute("reset disabled_optimizers")
-    published = {
-        "customers": "stg_customers", "tickets": "ticket_facts", "surveys": "stg_surveys", "reviews": "stg_reviews",
-    }
-    for source, table in published.items():
+    for source, table in PUBLISHED.items():
         n = con.execute(f"select count(*) from {table}").fetchone()[0]
         good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
         sources[source].published = n
         sources[source].updated = good - n
-    con.execute("drop view temp.stg_tickets")
-    _free_inputs(con, ("checked_", "survey_latest"))
+    _free_inputs(con, ("checked_",) + tuple(e.name for e in entries if e.kind == "temp view"))
     con.execute("detach database if exists work")
-    sql.execute_script(con, "staging/stg_tickets_view")
 
 
 def _free_inputs(con, prefixes: tuple[str, ...]) -> None:

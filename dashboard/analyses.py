@@ -29,7 +29,7 @@ def built_with(ctx: frame.Page) -> dict:
     """The thresholds the warehouse was built with (they decide the numbers; config/cx.toml may
     have changed since the refresh); the current configuration for any the warehouse lacks."""
     try:
-        row = data.one_row("pages/warehouse_settings")
+        row = data.one_row("system/warehouse_settings")
     except duckdb.Error:  # a warehouse built before a threshold existed
         row = {}
     out = {}

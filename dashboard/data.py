@@ -154,7 +154,7 @@ def kpis(selection: metrics.Selection) -> dict:
 
 
 def table_exists(name: str) -> bool:
-    return bool(one_row("pages/table_exists", table_name=name).get("present"))
+    return bool(one_row("system/table_exists", table_name=name).get("present"))
 
 
 def full_csv(name: str, **params) -> bytes:

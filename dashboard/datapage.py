@@ -192,7 +192,7 @@ def _short(value) -> str:
 def _working_folder(src: data.Source | None):
     """The folder uploads go to, and the data folder the shown warehouse was built from."""
     target = src.target if src else data.warehouse_path()
-    last_dir = data.one_row("pages/freshness").get("data_dir") if src is not None else None
+    last_dir = data.one_row("system/freshness").get("data_dir") if src is not None else None
     return target, uploads.working_folder(target), last_dir
 
 

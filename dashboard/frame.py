@@ -63,7 +63,7 @@ def setup(with_filters: bool) -> None:
     if src is None:
         return
     warmup.ensure(src.version)  # a new warehouse version: warm every page
-    fresh = data.one_row("pages/freshness")
+    fresh = data.one_row("system/freshness")
     first_day, last_day = data.as_date(fresh.get("first_day")), data.as_date(fresh.get("last_day"))
     flt = filters.sidebar(first_day, last_day) if with_filters and first_day and last_day else None
     st.session_state[_RUN] = (src, fresh, first_day, last_day, flt)

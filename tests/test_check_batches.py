@@ -14,8 +14,8 @@ from cx.config import Settings
 
 TABLES = {
     "ticket_facts": "ticket_id",
-    "stg_surveys": "response_id",
-    "stg_reviews": "review_id",
+    "survey_facts": "response_id",
+    "review_facts": "review_id",
     "stg_customers": "customer_id",
     "failure_recoveries": "ticket_id",
     "rejected_rows": "source, file, line",

@@ -232,7 +232,7 @@ def test_natively_typed_excel_and_parquet_values(tmp_path):
     }
     assert {k: got[k] for k in expected} == pytest.approx(expected)
     with duckdb.connect(str(target), read_only=True) as con:
-        submitted = con.execute("select submitted_at from stg_surveys where response_id = 'R1'").fetchone()[0]
+        submitted = con.execute("select submitted_at from survey_facts where response_id = 'R1'").fetchone()[0]
         proactive = con.execute("select proactive from ticket_facts order by ticket_id").fetchall()
     assert submitted == datetime(2026, 3, 2, 6, 30)
     assert [p for (p,) in proactive] == [True, False, None]

@@ -227,10 +227,10 @@ def test_qualtrics_export_with_zone_nps_group_and_a_mapping(tmp_path, canonical)
     assert same(canonical, got) == []
     assert result.sources["surveys"].skipped == 1 and result.sources["surveys"].rejected == 0
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        assert con.execute("select submitted_at from stg_surveys where response_id = 'R_S1'").fetchone() == (
+        assert con.execute("select submitted_at from survey_facts where response_id = 'R_S1'").fetchone() == (
             datetime(2026, 1, 6, 12, 0),
         )
-        assert "recipientemail" not in {r[0].lower() for r in con.execute("describe stg_surveys").fetchall()}
+        assert "recipientemail" not in {r[0].lower() for r in con.execute("describe survey_facts").fetchall()}
 
 
 def test_zendesk_ratings_in_an_envelope_file(tmp_path, canonical):
@@ -252,7 +252,7 @@ def test_zendesk_ratings_in_an_envelope_file(tmp_path, canonical):
     assert got["responses"] == canonical["responses"] + 1
     assert result.sources["surveys"].skipped == 2 and result.sources["surveys"].rejected == 0
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        assert con.execute("select csat, ticket_id from stg_surveys where response_id = '901'").fetchone() == (5, "T2")
+        assert con.execute("select csat, ticket_id from survey_facts where response_id = '901'").fetchone() == (5, "T2")
 
 
 def test_surveymonkey_export_labels_and_us_dates(tmp_path, canonical):
@@ -273,7 +273,7 @@ def test_surveymonkey_export_labels_and_us_dates(tmp_path, canonical):
     assert got["responses"] == canonical["responses"] + 2
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         got_rows = con.execute(
-            "select response_id, customer_id, nps, submitted_at from stg_surveys where response_id like '110%' "
+            "select response_id, customer_id, nps, submitted_at from survey_facts where response_id like '110%' "
             "order by 1"
         ).fetchall()
     # The second response is anonymous: kept, counted in the survey metrics only.
@@ -294,7 +294,7 @@ def test_delighted_api_records_epoch_seconds(tmp_path, canonical):
     assert got["responses"] == canonical["responses"] + 1
     assert result.sources["surveys"].skipped == 1
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        assert con.execute("select nps, submitted_at from stg_surveys where response_id = '7001'").fetchone() == (
+        assert con.execute("select nps, submitted_at from survey_facts where response_id = '7001'").fetchone() == (
             9, datetime(2026, 2, 26, 10),
         )
 
@@ -309,7 +309,7 @@ def test_jalali_dates_with_persian_digits(tmp_path):
     assert result.published, result.message
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         got = con.execute(
-            "select response_id, submitted_at, nps from stg_surveys where response_id like 'P%' order by 1"
+            "select response_id, submitted_at, nps from survey_facts where response_id like 'P%' order by 1"
         ).fetchall()
     # 5 Esfand 1404 is 24 February 2026 (jdatetime).
     assert got == [("P1", datetime(2026, 2, 24, 14, 30), 9), ("P2", datetime(2026, 2, 25), 3)]
@@ -406,7 +406,7 @@ def test_google_play_report_utf16_without_review_ids(tmp_path, canonical):
     _, got = refreshed(data, tmp_path)
     assert same(canonical, got, REVIEW_KPIS) == []
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        ids = [r[0] for r in con.execute("select review_id from stg_reviews").fetchall()]
+        ids = [r[0] for r in con.execute("select review_id from review_facts").fetchall()]
     assert len(set(ids)) == 4 and all(i.startswith("gp-") for i in ids)
 
 
@@ -481,7 +481,7 @@ def test_mapping_file_maps_an_unknown_layout(tmp_path, canonical):
     assert got["responses"] == canonical["responses"] + 2
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         rows = con.execute(
-            "select response_id, submitted_at, csat, channel, customer_id from stg_surveys "
+            "select response_id, submitted_at, csat, channel, customer_id from survey_facts "
             "where response_id like 'W%' order by 1"
         ).fetchall()
     # 7 Esfand 1404 10:00 in Tehran (+03:30) is 26 February 2026 06:30 UTC.
@@ -523,7 +523,7 @@ def test_zendesk_satisfaction_scores_become_post_ticket_responses(tmp_path):
     assert result.published, result.message
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         got = con.execute(
-            "select response_id, customer_id, ticket_id, csat, submitted_at from stg_surveys "
+            "select response_id, customer_id, ticket_id, csat, submitted_at from survey_facts "
             "where response_id like 'zendesk-%' order by 1"
         ).fetchall()
     # Good -> 5 and Bad -> 1, submitted when the ticket was solved; Offered and empty are skipped.
@@ -544,7 +544,7 @@ def test_a_ratings_file_replaces_the_ticket_exports_scores(tmp_path):
     result = build(data, tmp_path / "w.duckdb")
     assert result.published, result.message
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        ids = {r[0] for r in con.execute("select response_id from stg_surveys").fetchall()}
+        ids = {r[0] for r in con.execute("select response_id from survey_facts").fetchall()}
     assert "1" in ids and not any(i.startswith("zendesk-csat-") for i in ids)
 
 
@@ -567,7 +567,7 @@ def test_qualtrics_xml_export(tmp_path):
     assert result.sources["surveys"].skipped == 1
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         kept = con.execute(
-            "select response_id, customer_id, nps from stg_surveys where response_id like 'R_%'"
+            "select response_id, customer_id, nps from survey_facts where response_id like 'R_%'"
         ).fetchall()
         rejected = con.execute("select line, reason from rejected_rows where file = 'surveys/qualtrics.xml'").fetchall()
     # R_b has no score once -99 is read as empty: rejected, at its position (the 2nd record).

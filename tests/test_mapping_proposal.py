@@ -102,7 +102,7 @@ def test_save_round_trip_and_refresh(tmp_path):
     assert result.published, result.message
     con = warehouse.connect_read_only(warehouse.current_file(target))
     rows = con.execute(
-        "select response_id, submitted_at::varchar, nps, csat, comment, region from stg_surveys "
+        "select response_id, submitted_at::varchar, nps, csat, comment, region from survey_facts "
         "where response_id like 'W%' order by response_id"
     ).fetchall()
     rejected = con.execute(

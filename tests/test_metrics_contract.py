@@ -182,7 +182,7 @@ def test_later_file_updates_earlier_rows(small_warehouse):
 
 def test_extra_columns_are_kept(small_warehouse):
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
-        status = dict(con.execute("select ticket_id, status from stg_tickets").fetchall())
+        status = dict(con.execute("select ticket_id, status from ticket_facts").fetchall())
     assert status["T3"] == "solved" and status["T1"] is None
 
 

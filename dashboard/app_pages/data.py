@@ -11,7 +11,7 @@ ctx = frame.page("Data", upload_hint=True,
 if ctx is not None:
     # ------------------------------------------------------------ refreshes
     st.subheader("Refreshes")
-    fresh = data.one_row("pages/freshness")
+    fresh = data.one_row("system/freshness")
     st.markdown(
         f"This warehouse: refresh `{fresh.get('refresh_id') or 'unknown'}` of "
         f"{fmt.moment(fresh.get('refreshed_at'))}, read from `{fresh.get('data_dir') or 'unknown'}`; "
@@ -29,7 +29,7 @@ if ctx is not None:
         frame.table(attempts, column_config=datapage.ATTEMPT_COLUMNS)
         frame.download(attempts, "refresh-attempts", "the attempts", key="dl-attempts")
 
-    history = data.run_query("pages/refresh_history")
+    history = data.run_query("system/refresh_history")
     st.markdown("**Published refreshes** and the files each one read")
     if history.empty:
         frame.empty("This warehouse records no refreshes.")
@@ -37,7 +37,7 @@ if ctx is not None:
         frame.table(history, column_config=datapage.HISTORY_COLUMNS)
         frame.download(history, "refreshes", "the refreshes", key="dl-refreshes")
         chosen = st.selectbox("Input files of refresh", history["refresh_id"].tolist(), key="refresh_inputs")
-        inputs = data.run_query("pages/refresh_inputs", refresh_id=chosen)
+        inputs = data.run_query("system/refresh_inputs", refresh_id=chosen)
         frame.table(inputs, column_config=datapage.INPUT_COLUMNS)
         frame.download(inputs, f"inputs-{chosen}", "the input files", key="dl-inputs")
 
@@ -54,7 +54,7 @@ if ctx is not None:
 
     # ------------------------------------------------------------ rejected rows
     st.subheader("Rejected rows")
-    summary = data.run_query("pages/rejected_summary")
+    summary = data.run_query("system/rejected_summary")
     if summary.empty:
         st.success("No row was rejected: every row of every export passed the row checks.",
                    icon=":material/check_circle:")

@@ -21,18 +21,18 @@ tickets as (
 
 surveys as (
     select s.customer_key, s.csat, s.ticket_first_response_hours, length(s.comment) as comment_chars
-    from stg_surveys as s, span
+    from survey_facts as s, span
     where s.submitted_date between span.first_day and span.last_day
 ),
 
 reviews as (
-    select r.customer_key from stg_reviews as r, span
+    select r.customer_key from review_facts as r, span
     where r.posted_date between span.first_day and span.last_day and r.customer_key is not null
 ),
 
 median_response as (select median_of(first_response_hours) as hours from tickets),
 
--- A survey's ticket and its first-response time were joined at refresh (stg_surveys).
+-- A survey's ticket and its first-response time were joined at refresh (survey_facts).
 demanding as (
     select distinct s.customer_key
     from surveys as s

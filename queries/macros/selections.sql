@@ -20,13 +20,13 @@ create or replace macro window_days(start_day, end_day) as table
 
 create or replace macro surveys_in(start_day, end_day, f) as table
     select s.*
-    from stg_surveys as s, window_days(start_day, end_day) as w
+    from survey_facts as s, window_days(start_day, end_day) as w
     where s.submitted_date between w.start_day and w.end_day
         and in_segment(f, s.region, s.product, s.tier, s.language, s.channel, s.team, s.agent, s.type, s.priority, s.platform);
 
 create or replace macro reviews_in(start_day, end_day, f) as table
     select r.*
-    from stg_reviews as r, window_days(start_day, end_day) as w
+    from review_facts as r, window_days(start_day, end_day) as w
     where r.posted_date between w.start_day and w.end_day
         and in_segment(f, r.region, r.product, r.tier, r.language, r.channel, r.team, r.agent, r.type, r.priority, r.platform);
 

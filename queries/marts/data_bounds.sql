@@ -5,16 +5,16 @@
 with
 
 days as (
-    select min(submitted_date) as first_day, max(submitted_date) as last_day from stg_surveys
+    select min(submitted_date) as first_day, max(submitted_date) as last_day from survey_facts
     union all
-    select min(posted_date), max(posted_date) from stg_reviews
+    select min(posted_date), max(posted_date) from review_facts
     union all
-    select min(created_date), max(created_date) from stg_tickets
+    select min(created_date), max(created_date) from ticket_facts
 ),
 
 ticket_times as (
     select max(greatest(created_at, coalesce(first_response_at, created_at), coalesce(resolved_at, created_at))) as as_of
-    from stg_tickets
+    from ticket_facts
 ),
 
 final as (

@@ -15,7 +15,7 @@ bounds as (select as_of from data_bounds),
 -- tickets an integer costs seconds less than text.
 nps_answers as (
     select customer_key, submitted_at, min(response_id) as response_id, arg_min(nps, response_id) as nps
-    from stg_surveys
+    from survey_facts
     where nps is not null
     group by customer_key, submitted_at
 ),

@@ -1,17 +1,40 @@
--- One row per ticket: durations in calendar hours, the failure flag, the promise outcome,
--- and its post-ticket survey (the earliest response with this ticket_id and a csat). Built
--- while the refresh stages the data: it is where the tickets are published.
+-- One row per ticket (stg_tickets) with every segment dimension (own value, else the
+-- customer's) and the customer's key, durations in calendar hours, the failure flag, the
+-- promise outcome, and its post-ticket survey (the earliest response with this ticket_id and
+-- a csat). It is where the tickets are published: the one copy of them on disk.
 with
 
-tickets as (select * from stg_tickets),
+staged as (select * from stg_tickets),
+
+-- Every known customer ID with its key; segments where the customers export has them.
+customers as (
+    select k.customer_id, k.customer_key, c.* exclude (customer_id)
+    from customer_keys as k
+    left join stg_customers as c on k.customer_id = c.customer_id
+),
 
 settings as (select * from settings),
 
 post_surveys as (
     select ticket_id, response_id, csat, nps, submitted_at
-    from survey_latest
+    from stg_surveys
     where ticket_id is not null and csat is not null
     qualify row_number() over (partition by ticket_id order by submitted_at, response_id) = 1
+),
+
+-- The checked rows first, the lookups second (see the refresh's stage step).
+tickets as (
+    select
+        t.* replace (
+            coalesce(t.region, c.region) as region,
+            coalesce(t.product, c.product) as product,
+            coalesce(t.tier, c.tier) as tier
+        ),
+        c.language as language,
+        null::varchar as platform,
+        c.customer_key
+    from staged as t
+    left join customers as c on t.customer_id = c.customer_id
 ),
 
 final as (

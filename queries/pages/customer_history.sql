@@ -7,9 +7,9 @@ tickets as (select * from ticket_facts where customer_id = $customer_id),
 
 outcomes as (select ticket_id, outcome_reason from failure_recoveries where customer_id = $customer_id),
 
-surveys as (select * from stg_surveys where customer_id = $customer_id),
+surveys as (select * from survey_facts where customer_id = $customer_id),
 
-reviews as (select * from stg_reviews where customer_id = $customer_id),
+reviews as (select * from review_facts where customer_id = $customer_id),
 
 events as (
     select

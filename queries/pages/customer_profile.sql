@@ -8,9 +8,9 @@ signals as (select * from he_signals(null) where customer_id = $customer_id),
 
 activity as (
     select
-        (select count(*) from stg_surveys where customer_id = $customer_id) as responses,
+        (select count(*) from survey_facts where customer_id = $customer_id) as responses,
         (select count(*) from ticket_facts where customer_id = $customer_id) as tickets,
-        (select count(*) from stg_reviews where customer_id = $customer_id) as reviews,
+        (select count(*) from review_facts where customer_id = $customer_id) as reviews,
         (select count(*) from failure_recoveries where customer_id = $customer_id) as failures
 ),
 

@@ -23,7 +23,7 @@ tickets as (
 
 outcomes as (select ticket_id, outcome, outcome_reason from failure_recoveries),
 
-post_comments as (select response_id, comment from stg_surveys where comment is not null),
+post_comments as (select response_id, comment from survey_facts where comment is not null),
 
 matching as (
     select t.*, o.outcome, o.outcome_reason, c.comment as post_comment

@@ -3,11 +3,11 @@
 -- a scan of six columns, not of whole rows.
 with
 
-surveys as (select region, product, tier, channel, team, platform from stg_surveys),
+surveys as (select region, product, tier, channel, team, platform from survey_facts),
 
-reviews as (select region, product, tier, channel, team, platform from stg_reviews),
+reviews as (select region, product, tier, channel, team, platform from review_facts),
 
-tickets as (select region, product, tier, channel, team, platform from stg_tickets),
+tickets as (select region, product, tier, channel, team, platform from ticket_facts),
 
 counted as (
     select 'region' as dimension, region as value, count(*) as n_rows from surveys group by all

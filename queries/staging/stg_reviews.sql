@@ -1,16 +1,11 @@
 -- One row per public review: the latest good version across exports, typed, with the local
--- day and every segment dimension (own value, else the reviewer's when a known customer).
+-- day. Reads the reviews' checked rows only; review_facts adds the reviewer's segments and key
+-- when a known customer. A view while the refresh runs (a view takes no parameters: the
+-- refresh's session zone is the configured one).
 with
 
 -- Read twice (the superseded IDs, the rows), not copied: a copy of 10M rows costs more.
 source as not materialized (select * from checked_reviews where len(_problems) = 0),
-
--- Every known customer ID with its key; segments where the customers export has them.
-customers as (
-    select k.customer_id, k.customer_key, c.* exclude (customer_id)
-    from customer_keys as k
-    left join stg_customers as c on k.customer_id = c.customer_id
-),
 
 -- An ID in several good rows (overlapping exports): the row from the file that sorts
 -- last wins. Found by aggregate and join, not a window: a window would carry every
@@ -50,21 +45,9 @@ typed as (
 
 final as (
     select
-        r.* replace (
-            coalesce(r.language, c.language) as language,
-            coalesce(r.product, c.product) as product,
-            coalesce(r.region, c.region) as region
-        ),
-        local_day(r.posted_at, $tz) as posted_date,
-        c.tier as tier,
-        null::varchar as channel,
-        null::varchar as team,
-        null::varchar as agent,
-        null::varchar as type,
-        null::varchar as priority,
-        c.customer_key
-    from typed as r
-    left join customers as c on r.customer_id = c.customer_id
+        *,
+        local_day(posted_at, current_setting('TimeZone')) as posted_date
+    from typed
 )
 
 select * from final

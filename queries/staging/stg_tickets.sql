@@ -1,16 +1,11 @@
 -- One row per ticket: the latest good version across exports, typed, with the local
--- creation day and every segment dimension (own value, else the customer's).
+-- creation day. Reads the tickets' checked rows only; ticket_facts adds what comes from
+-- other sources (the customer's segments and key, the post-ticket survey). A view while the
+-- refresh runs (a view takes no parameters: the refresh's session zone is the configured one).
 with
 
 -- Read twice (the superseded IDs, the rows), not copied: a copy of 10M rows costs more.
 source as not materialized (select * from checked_tickets where len(_problems) = 0),
-
--- Every known customer ID with its key; segments where the customers export has them.
-customers as (
-    select k.customer_id, k.customer_key, c.* exclude (customer_id)
-    from customer_keys as k
-    left join stg_customers as c on k.customer_id = c.customer_id
-),
 
 -- An ID in several good rows (overlapping exports): the row from the file that sorts
 -- last wins. Found by aggregate and join, not a window: a window would carry every
@@ -57,18 +52,9 @@ typed as (
 
 final as (
     select
-        t.* replace (
-            coalesce(t.region, c.region) as region,
-            coalesce(t.product, c.product) as product,
-            coalesce(t.tier, c.tier) as tier
-        ),
-        -- A view takes no parameters: the refresh's session zone is the configured one.
-        local_day(t.created_at, current_setting('TimeZone')) as created_date,
-        c.language as language,
-        null::varchar as platform,
-        c.customer_key
-    from typed as t
-    left join customers as c on t.customer_id = c.customer_id
+        *,
+        local_day(created_at, current_setting('TimeZone')) as created_date
+    from typed
 )
 
 select * from final

@@ -191,19 +191,19 @@ def test_customer_history_and_profile(con):
 
 
 def test_freshness_and_refresh_history(con):
-    fresh = rows(con, "pages/freshness")[0]
+    fresh = rows(con, "system/freshness")[0]
     assert fresh["first_day"] == date(2026, 1, 5) and fresh["last_day"] == date(2026, 2, 25)
     assert str(fresh["as_of"]) == "2026-02-21 10:30:00" and fresh["refresh_id"]
-    history = rows(con, "pages/refresh_history")
+    history = rows(con, "system/refresh_history")
     assert len(history) == 1 and history[0]["files"] == 5 and history[0]["rows_read"] == 27
-    inputs = rows(con, "pages/refresh_inputs", refresh_id=history[0]["refresh_id"])
+    inputs = rows(con, "system/refresh_inputs", refresh_id=history[0]["refresh_id"])
     assert [(r["source"], r["file"]) for r in inputs][:2] == [("customers", "customers/customers.csv"),
                                                                ("reviews", "reviews/reviews.csv")]
 
 
 def test_table_exists(con):
-    assert rows(con, "pages/table_exists", table_name="stg_surveys")[0]["present"]
-    assert not rows(con, "pages/table_exists", table_name="no_such_table")[0]["present"]
+    assert rows(con, "system/table_exists", table_name="survey_facts")[0]["present"]
+    assert not rows(con, "system/table_exists", table_name="no_such_table")[0]["present"]
 
 
 def test_rejected_summary_groups_by_rule(tmp_path, data_copy):
@@ -212,7 +212,7 @@ def test_rejected_summary_groups_by_rule(tmp_path, data_copy):
     target = tmp_path / "wh.duckdb"
     assert build(data_copy, target).published
     with duckdb.connect(str(target), read_only=True) as c:
-        got = sql.rows(c, "pages/rejected_summary")
+        got = sql.rows(c, "system/rejected_summary")
     assert got == [{"source": "surveys", "column": "nps", "rule": "is outside", "rows": 1, "files": 1,
                     "example": "nps 11 is outside 0-10"}]
 

@@ -62,7 +62,7 @@ def test_every_page_is_warm_for_its_first_reader_at_start_and_after_a_refresh(se
     # A refresh publishes a new version: the next reader's run sees it and starts a warm-up.
     assert build(data_dir, target).published
     ran = _queries_during(log, lambda: warmup.visit("reviews", 60, base_url=base, as_warmup=False))
-    assert "pages/freshness" in ran  # this reader's run read the new version (and paid for it)
+    assert "system/freshness" in ran  # this reader's run read the new version (and paid for it)
     second = _wait_for(log, WARMED, 2)[1]
     assert second.group(2) != first.group(2)
     ran = _queries_during(log, lambda: warmup.visit("recovery", 60, base_url=base, as_warmup=False))
