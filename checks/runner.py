@@ -6,11 +6,10 @@ persisted-connection workaround of checks/gx_duckdb.py. Why this route:
 - It runs each expectation where the data already is: GX compiles the expectations of a
   suite into a few aggregate queries over `work.checked_<source>`, which the row checks
   wrote with every value cleaned and typed once. Nothing is copied out of DuckDB.
-- Measured (2 cores, see docs/data-quality.md): 10M ticket rows x 20 expectations in
-  about 1.6 s and no memory beyond DuckDB's own; the pandas route (`.df()` of the same
-  table + `add_pandas`) needs the table in Python memory (several GB at 10M rows) and
-  takes several times longer.
-- GX's whole-column uniqueness (`ExpectColumnValuesToBeUnique`) costs ~7 s at 10M rows
+- Measured (docs/data-quality.md, benchmarks/history): no memory beyond DuckDB's own; the
+  pandas route (`.df()` of the same table + `add_pandas`) needs the table in Python memory
+  (several GB for a large source) and takes several times longer.
+- GX's whole-column uniqueness (`ExpectColumnValuesToBeUnique`) is slow on large tables
   and means the wrong thing here (an ID in two files is an update), so uniqueness within
   a file is read from the row checks' marker column instead (checks/expect.py).
 

@@ -70,7 +70,7 @@ class Measure:
     no: str | None = None
     margin: str | None = None
     target: bool = False
-    tile: bool = False
+    tile: int = 0  # its place among the Overview's tiles (1 first); 0: no tile
     segments: bool = False
     section: str = ""
     grains: tuple[str, ...] = ("total",)
@@ -116,7 +116,8 @@ class Catalog:
         return self.kpi_keys() + tuple(m.key for m in self.measures if m.kind == "sample")
 
     def tiles(self) -> tuple[Measure, ...]:
-        return tuple(m for m in self.measures if m.tile)
+        """The Overview's tiles in their places (the headline first), not the catalog's order."""
+        return tuple(sorted((m for m in self.measures if m.tile), key=lambda m: m.tile))
 
     def segment_measures(self) -> tuple[Measure, ...]:
         return tuple(m for m in self.measures if m.segments)
@@ -203,6 +204,9 @@ def _measure(p: Path, number: int, entry) -> Measure:
             raise CatalogError(f"{where}: group {entry['group']} is not computed at the {g} grain")
     if entry.get("segments") and "segment" not in grains:
         raise CatalogError(f"{where}: a Segments column needs the segment grain (grains = [\"total\", \"segment\"])")
+    tile = entry.get("tile", 0)
+    if isinstance(tile, bool) or not isinstance(tile, int) or tile < 0:
+        raise CatalogError(f"{where}: tile is its place among the Overview's tiles (1, 2, ...), not {tile!r}")
     if ";" in entry["expr"] or "--" in entry["expr"]:
         raise CatalogError(f"{where}: expr is one expression (no ';' or comments)")
     return Measure(**{**entry, "grains": grains})

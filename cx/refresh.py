@@ -32,12 +32,12 @@ from cx.stats import DEFAULT_WINDOW_DAYS
 MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
 # What DuckDB's memory_limit accepts: a number and a unit (2GB, 1.5 GiB, 800MB) or a percentage.
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
-# Input bytes checked in one query: enough that planning a query (about 0.4 s) is small next
-# to running it, little enough that the raw text stays in memory (10M tickets in one query
-# spilled to disk and took half as long again as the same rows a file at a time; measured).
+# Input bytes checked in one query: enough that planning a query is small next to running
+# it, little enough that the raw text stays in memory (all of a large source in one query
+# spilled to disk and ran slower than the same rows a file at a time: benchmarks/history).
 CHECK_BATCH_BYTES = 200_000_000
 # And at most this many files: a query over a union of thousands of small files spends its
-# time and memory planning the union (BENCHMARKS.md, 2,000 one-row files).
+# time and memory planning the union (benchmarks/history/2026-12.md, 2,000 one-row files).
 CHECK_BATCH_FILES = 100
 # What each source is published as (queries/build.toml): its rows are counted from it.
 PUBLISHED = {"customers": "stg_customers", "tickets": "ticket_facts", "surveys": "survey_facts",
@@ -463,12 +463,12 @@ def _build_staging(con, settings: Settings, sources) -> None:
     the staging views (one source each, the latest version of each row, typed) and the marts
     that publish each source once (ticket_facts, survey_facts, review_facts: segments from the
     customer, every row's integer customer key, the post-ticket survey). The staging views
-    are read where a mart needs them, never copied (a table of 10M tickets first cost a copy),
-    and dropped with the checked rows."""
+    are read where a mart needs them, never copied (a table of every ticket would be a second
+    write of the widest rows), and dropped with the checked rows."""
     # The marts name the staged rows first and what each row looks up second (customers, the
     # post-ticket surveys). DuckDB would otherwise often build its hash table on the staged
     # rows, every column of them, and probe it with the lookups: built on the lookups, the
-    # queries ran 10-60% faster at 1M and 10M tickets (BENCHMARKS.md, 22:50).
+    # queries ran faster at every size measured (benchmarks/history/2026-11.md).
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
     entries = build.stage("stage")
     try:

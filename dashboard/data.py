@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cx import export, metrics, sql, warehouse
+from cx import catalog, export, metrics, sql, warehouse
 from cx.config import ROOT
 from cx.schema import DIMENSIONS
 
@@ -93,7 +93,9 @@ def _connection(file: str, version: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
-def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
+def _frame(file: str, version: str, name: str, params: dict, measures: tuple = ()) -> pd.DataFrame:
+    # `measures`: the metrics catalog in force (cx.catalog.version), part of the key only: a
+    # query's select list comes from it, so a changed catalog is a different result.
     t0 = time.perf_counter()
     cur = _connection(file, version).cursor()
     try:
@@ -104,7 +106,7 @@ def _frame(file: str, version: str, name: str, params: dict) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
-def _kpis(file: str, version: str, selection: metrics.Selection) -> dict:
+def _kpis(file: str, version: str, selection: metrics.Selection, measures: tuple = ()) -> dict:
     t0 = time.perf_counter()
     cur = _connection(file, version).cursor()
     try:
@@ -139,7 +141,7 @@ def run_query(name: str, **params) -> pd.DataFrame:
     if "dim" in params and params["dim"] not in GROUPABLE:
         raise ValueError(f"cannot group by {params['dim']!r}: use one of {sorted(GROUPABLE)}")
     src = source()
-    return _frame(str(src.file), src.version, name, params)
+    return _frame(str(src.file), src.version, name, params, catalog.version())
 
 
 def one_row(name: str, **params) -> dict:
@@ -150,7 +152,7 @@ def one_row(name: str, **params) -> dict:
 def kpis(selection: metrics.Selection) -> dict:
     """cx.metrics.kpis: the numbers `python -m cx metrics` prints for the same selection."""
     src = source()
-    return _kpis(str(src.file), src.version, selection)
+    return _kpis(str(src.file), src.version, selection, catalog.version())
 
 
 def table_exists(name: str) -> bool:

@@ -54,7 +54,7 @@ negative_reviews as (
         arg_max(r.platform, r.posted_at) as platform
     from reviews as r
     cross join window_end as w
-    where r.rating <= 2 and r.posted_date > w.end_day - $recent_days
+    where is_negative_review(r.rating) and r.posted_date > w.end_day - $recent_days
     group by r.customer_id
 ),
 
@@ -77,7 +77,7 @@ candidates as (
     left join latest_nps as n on s.customer_id = n.customer_id
     left join open_failures as o on s.customer_id = o.customer_id
     left join negative_reviews as v on s.customer_id = v.customer_id
-    where n.nps <= 6 or o.open_failures > 0 or v.negative_reviews > 0
+    where is_detractor(n.nps) or o.open_failures > 0 or v.negative_reviews > 0
 ),
 
 final as (
@@ -89,7 +89,7 @@ final as (
         -- Open failures first (they can still be recovered), then unanswered public
         -- criticism, then detractors; older problems before newer ones.
         3 * coalesce(c.open_failures > 0, false)::int + 2 * coalesce(c.unreplied, false)::int
-            + coalesce(c.negative_reviews > 0, false)::int + coalesce(c.latest_nps <= 6, false)::int
+            + coalesce(c.negative_reviews > 0, false)::int + coalesce(is_detractor(c.latest_nps), false)::int
             as urgency,
         concat_ws('; ',
             case when c.open_failures > 0 then
@@ -100,7 +100,7 @@ final as (
                 || ' of ' || strftime(c.last_negative_review, '%Y-%m-%d') end,
             case when c.negative_reviews > 0 and not c.unreplied then
                 'follow up on the ' || c.lowest_rating || '-star review on ' || c.platform end,
-            case when c.latest_nps <= 6 then
+            case when is_detractor(c.latest_nps) then
                 'call back: gave NPS ' || c.latest_nps || ' on ' || strftime(c.latest_nps_date, '%Y-%m-%d') end
         ) as needs,
         concat_ws(', ',

@@ -2,7 +2,7 @@
 -- whether and how fast they got a public reply. $limit rows at most.
 with
 
-reviews as (select * from reviews_in($start, $end, $f) where rating <= 2),
+reviews as (select * from reviews_in($start, $end, $f) where is_negative_review(rating)),
 
 final as (
     select

@@ -46,7 +46,7 @@ final as (
         any_value(compensation_band) filter (where driver = 'combination') as compensation_band,
         count(*) as failures,
         count(outcome) as with_outcome,
-        pct_true(case outcome when 'recovered' then true when 'not_recovered' then false end) as recovery_pct,
+        pct_true(is_recovered(outcome)) as recovery_pct,
         count(loyalty_nps) as loyalty_responses,
         nps_score(loyalty_nps) as nps_after,
         nps_moe95(loyalty_nps) as nps_after_moe95

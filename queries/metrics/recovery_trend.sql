@@ -8,7 +8,7 @@ final as (
         date_trunc($grain, created_date)::date as period,
         count(*) as failures,
         count(outcome) as with_outcome,
-        pct_true(case outcome when 'recovered' then true when 'not_recovered' then false end) as recovery_pct
+        pct_true(is_recovered(outcome)) as recovery_pct
     from failures
     group by all
     order by period

@@ -9,7 +9,7 @@ final as (
         platform,
         count(*) as reviews,
         avg(rating) as rating_avg,
-        pct_true(rating <= 2) as negative_pct,
+        pct_true(is_negative_review(rating)) as negative_pct,
         pct_true(replied_at is not null) as reply_pct
     from reviews
     group by all

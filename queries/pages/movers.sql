@@ -1,9 +1,9 @@
 -- The tested measures of the catalog (NPS and CSAT: those with a test and the "compared"
 -- grain, with their samples) per segment of the overview's dimensions, in the window
--- [$start, $end] and the comparison window [$cstart, $cend], for the "biggest movers" list. Dimensions a
--- survey response can carry: region, product, tier, channel, team. One grouping set per
--- dimension: the responses are grouped five ways in one pass, not copied five times (an
--- unpivot of 1.7M responses cost a third more at 10M tickets).
+-- [$start, $end] and the comparison window [$cstart, $cend], for the "biggest movers" list.
+-- Dimensions a survey response can carry: region, product, tier, channel, team. One grouping
+-- set per dimension: the responses are grouped five ways in one pass, not copied five times
+-- (an unpivot of the responses cost a third more).
 with
 
 responses as (

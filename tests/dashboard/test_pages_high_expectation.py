@@ -89,9 +89,9 @@ def test_end_is_the_real_day_and_the_last_day_reads_the_stored_signals(monkeypat
     calls: list[tuple[str, dict]] = []  # the parameters the queries were bound with
     real = data._frame
 
-    def spy(file, version, name, params):
+    def spy(file, version, name, params, *rest):
         calls.append((name, params))
-        return real(file, version, name, params)
+        return real(file, version, name, params, *rest)
 
     monkeypatch.setattr(data, "_frame", spy)
     run_app(monkeypatch, small_warehouse, page="high_expectation")
