@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_refresh(args) -> int:
     from cx.config import load_settings
-    from cx.refresh import refresh
+    from cx.pipeline.refresh import refresh
 
     result = refresh(args.data, args.warehouse, load_settings(args.config))
     if result.published:
@@ -217,7 +217,7 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from cx.sample_data import generate
+    from simulator.generator import generate
 
     kwargs = {"seed": args.seed, "tickets": args.tickets}
     if args.customers is not None:

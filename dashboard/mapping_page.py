@@ -2,7 +2,7 @@
 columns the product proposes for each contract column, preview the first mapped rows and
 what the row rules would reject, and save the mapping (DATA/mappings.toml) with the file.
 
-The proposal, preview and save are cx.mapping_proposal's; this module holds the widgets.
+The proposal, preview and save are cx.pipeline.mapping_proposal's; this module holds the widgets.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cx import mapping_proposal as mp
-from cx.importers.mapping_file import FILE_NAME
+from cx.pipeline import mapping_proposal as mp
+from cx.pipeline.importers.mapping_file import FILE_NAME
 from cx.schema import SOURCE_ORDER, SOURCES
 from dashboard import fmt, frame, uploads
 

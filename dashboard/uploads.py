@@ -29,7 +29,7 @@ from pathlib import Path
 
 from cx import warehouse
 from cx.config import ROOT
-from cx.importers.mapping_file import FILE_NAME as MAPPINGS
+from cx.pipeline.importers.mapping_file import FILE_NAME as MAPPINGS
 from cx.schema import SOURCE_ORDER
 
 EXTENSIONS = ("csv", "tsv", "txt", "parquet", "jsonl", "ndjson", "json", "xlsx")

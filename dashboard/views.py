@@ -40,8 +40,14 @@ def segment_columns() -> dict:
                                 help="Differences larger than sampling noise: against the rest of the segments, "
                                      "or against the comparison period."),
     }
-    for m in catalog.load().segment_measures():
+    measures = catalog.load().segment_measures()
+    shown = {m.key for m in measures}
+    for m in measures:
+        if m.key in columns:
+            continue  # a margin, placed beside its value
         columns[m.key] = measure_column(m)
+        if m.margin in shown:
+            columns[m.margin] = measure_column(catalog.load().by_key[m.margin])
         if m.key in tested:
             p = model.short(m)
             columns[f"{p}_vs_rest"] = col.TextColumn(f"{m.label} vs rest")

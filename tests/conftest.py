@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cx.config import Settings, load_settings
-from cx.refresh import refresh
+from cx.pipeline.refresh import refresh
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"

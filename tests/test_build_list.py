@@ -3,7 +3,8 @@ everything comes after what it reads, and every name is defined once."""
 
 import re
 
-from cx import build, sql
+from cx import sql
+from cx.pipeline import build
 from cx.schema import SOURCE_ORDER
 
 ENTRIES = build.entries()

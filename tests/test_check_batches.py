@@ -1,5 +1,6 @@
-"""The refresh checks rows a batch of files at a time (cx.refresh.CHECK_BATCH_BYTES and CHECK_BATCH_FILES): how the
-files fall into batches must not change a single published value or rejected row."""
+"""The refresh checks rows a batch of files at a time (cx.pipeline.refresh.CHECK_BATCH_BYTES and
+CHECK_BATCH_FILES): how the files fall into batches must not change a single published value
+or rejected row."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import shutil
 import duckdb
 from conftest import SMALL, build
 
-from cx import metrics, refresh
+from cx import metrics
 from cx.config import Settings
+from cx.pipeline import refresh
 
 TABLES = {
     "ticket_facts": "ticket_id",

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import SMALL, build
 
-from cx import parsing
 from cx.metrics import kpis
+from cx.pipeline import parsing
 
 SOURCES = ("customers", "surveys", "reviews", "tickets")
 

@@ -22,10 +22,10 @@ import pandas as pd
 import pytest
 from conftest import SMALL, build
 
-from cx import importers
 from cx.config import Settings
-from cx.importers import mapping_file
 from cx.metrics import kpis
+from cx.pipeline import importers
+from cx.pipeline.importers import mapping_file
 
 
 def utc(text: str) -> datetime | None:

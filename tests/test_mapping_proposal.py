@@ -1,4 +1,4 @@
-"""cx.mapping_proposal: proposals for an unknown export, the preview through the refresh's
+"""cx.pipeline.mapping_proposal: proposals for an unknown export, the preview through the refresh's
 own row rules, and the saved mapping as the next refresh reads it."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cx import mapping_proposal as mp
 from cx import warehouse
-from cx.importers import mapping_file
+from cx.pipeline import mapping_proposal as mp
+from cx.pipeline.importers import mapping_file
 from tests.conftest import FIXTURES, SMALL, build
 
 WIDGET = FIXTURES / "mapping" / "widget.csv"

@@ -153,7 +153,7 @@ def test_the_email_hash_is_keyed_with_the_installation_secret(tmp_path):
 
     import duckdb
 
-    from cx import personal
+    from cx.pipeline import personal
 
     target = tmp_path / "w.duckdb"
     assert build(SMALL, target).published

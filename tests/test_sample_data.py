@@ -7,7 +7,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from cx import sample_data
+from simulator import generator as sample_data
 
 HEADERS = {
     "customers": "customer_id,region,product,tier,language,signup_at,email",

@@ -42,7 +42,7 @@ create or replace temp macro local_day(ts, tz) as (
 -- converted; without one it is read in the session time zone (the configured zone).
 -- Most values are ISO text: a colon rules out epoch numbers before any pattern is tried.
 -- A year below 1700 is a Jalali (Solar Hijri) date (1405/02/11 14:30): jdatetime converts
--- it (cx/jalali.py); two character tests keep every other value from the Python call.
+-- it (cx/pipeline/jalali.py); two character tests keep every other value from the Python call.
 create or replace temp macro to_ts(t) as (
     case
         when t < '17' and t >= '1' and substr(t, 5, 1) in ('-', '/')

@@ -1,5 +1,5 @@
 -- The first rows of a file as the refresh's row rules checked them (`preview_checked`: the
--- checked rows of one source, see cx/mapping_proposal.py), in the file's order.
+-- checked rows of one source, see cx/pipeline/mapping_proposal.py), in the file's order.
 with
 
 checked as (select * from preview_checked),

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 from conftest import SMALL, build
 
-from cx import readers
 from cx.config import Settings
+from cx.pipeline import readers
 
 BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
 CATALOG = tomllib.loads((BAD / "catalog.toml").read_text(encoding="utf-8"))["case"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import SMALL, build
 
-from cx.sample_data import generate
+from simulator.generator import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +79,7 @@ import os, signal, sys
 from pathlib import Path
 from cx import warehouse
 from cx.config import Settings
-from cx.refresh import refresh
+from cx.pipeline.refresh import refresh
 
 point, calls = sys.argv[3], {"link": 0, "replace": 0}
 real_link, real_replace = os.link, os.replace

@@ -23,8 +23,8 @@ PAGES = {"overview": "app_pages/overview.py", "segments": "app_pages/segments.py
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
-    """A realistic warehouse (cx.sample_data, 600 customers): enough answers for significance."""
-    sample_data = pytest.importorskip("cx.sample_data")
+    """A realistic warehouse (simulator.generator, 600 customers): enough answers for significance."""
+    sample_data = pytest.importorskip("simulator.generator")
     base = tmp_path_factory.mktemp("sample")
     sample_data.generate(base / "data", customers=600, seed=7)
     target = base / "warehouse.duckdb"
@@ -36,7 +36,7 @@ def sample_warehouse(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_warehouse(tmp_path_factory) -> Path:
     """The bundled data/sample (3000 customers) refreshed: the data a new user first sees, with
-    the planted LATAM staffing gap from July 2026 (cx.sample_data, effect 6)."""
+    the planted LATAM staffing gap from July 2026 (simulator.generator, effect 6)."""
     target = tmp_path_factory.mktemp("bundled") / "warehouse.duckdb"
     result = build(ROOT / "data" / "sample", target)
     assert result.published, result.message

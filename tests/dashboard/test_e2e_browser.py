@@ -156,7 +156,7 @@ def test_which_region_got_worse_last_quarter_and_why_in_three_clicks(browser, bu
     text = check(page, "three-clicks-why")
     assert "What changed" in text
     # The segment's comments say why in the customers' words: the sample's slow-reply
-    # comments (cx/sample_text.py), likelier after a slow first response.
+    # comments (simulator/text.py), likelier after a slow first response.
     comments = page.locator(".cx-text").all_inner_texts()
     slow = ("Waited 3 days", "48 hours", "Slow, slow", "Nobody answered", "Two weeks", "By the time you replied")
     assert any(s in c for c in comments for s in slow), comments[:5]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cx.importers import mapping_file
+from cx.pipeline.importers import mapping_file
 from tests.conftest import FIXTURES
 from tests.dashboard.test_e2e_browser import CHROMIUM, FLAGS, check, open_page, settle
 from tests.server import dashboard_server

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cx.importers import mapping_file
+from cx.pipeline.importers import mapping_file
 from dashboard import mapping_page
 from tests.conftest import FIXTURES
 from tests.dashboard.conftest import run_app, shown_text

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import duckdb
 
-from cx import jalali, sql
+from cx import sql
+from cx.pipeline import jalali
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:

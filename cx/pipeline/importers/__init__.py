@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from cx.errors import BlockingError
-from cx.importers import (
+from cx.pipeline.importers import (
     app_store,
     delighted,
     documents,
@@ -28,8 +28,8 @@ from cx.importers import (
     trustpilot,
     zendesk,
 )
-from cx.importers.spec import Compiler, Fixed, Format, Skip
-from cx.readers import InputFile, discover, load, normalize_column
+from cx.pipeline.importers.spec import Compiler, Fixed, Format, Skip
+from cx.pipeline.readers import InputFile, discover, load, normalize_column
 from cx.schema import SOURCES
 
 VENDORS = (zendesk, qualtrics, surveymonkey, google, app_store, trustpilot, freshdesk, delighted)

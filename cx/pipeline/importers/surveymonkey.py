@@ -1,6 +1,6 @@
 """SurveyMonkey's CSV export: question texts as the header, a second row of answer labels."""
 
-from cx.importers.spec import Col, EmailKey, First, Format, HeaderStarts, LeadingInt, Strptime
+from cx.pipeline.importers.spec import Col, EmailKey, First, Format, HeaderStarts, LeadingInt, Strptime
 
 CSV_EXPORT = Format(
     key="surveymonkey",

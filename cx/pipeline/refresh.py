@@ -21,11 +21,12 @@ from pathlib import Path
 import duckdb
 
 import checks
-from cx import build, importers, parsing, personal, sql, warehouse
+from cx import sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
-from cx.importers import mapping_file
-from cx.readers import InputFile, discover, normalize_column
+from cx.pipeline import build, importers, parsing, personal
+from cx.pipeline.importers import mapping_file
+from cx.pipeline.readers import InputFile, discover, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 from cx.stats import DEFAULT_WINDOW_DAYS
 

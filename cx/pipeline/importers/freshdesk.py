@@ -1,6 +1,6 @@
 """Freshdesk's ticket export (CSV)."""
 
-from cx.importers.spec import Col, EmailKey, First, Format, Lower, Map, PlusMinutes
+from cx.pipeline.importers.spec import Col, EmailKey, First, Format, Lower, Map, PlusMinutes
 
 TICKETS = Format(
     key="freshdesk",

@@ -1,14 +1,14 @@
 """Mapping an unknown export: which of its columns holds which contract column.
 
 For a file no format recognises (or one a format maps only in part), `propose` reads it the
-way the refresh does (`cx.readers.load`) and proposes, for each contract column of the
+way the refresh does (`cx.pipeline.readers.load`) and proposes, for each contract column of the
 source, the export column that fits best: by its name (normalised, with synonyms: "when"
 for a timestamp, "rating" for csat, "submission" for an ID) and by its values (timestamps
 that parse, whole numbers in the score's range, IDs that are unique), each with a
 confidence. An export column is proposed for one contract column at most.
 
-`preview` runs the refresh's own reading and row rules (`cx.refresh._read_source`, which
-applies the mapping through `cx.importers.read` and checks the rows with
+`preview` runs the refresh's own reading and row rules (`cx.pipeline.refresh._read_source`, which
+applies the mapping through `cx.pipeline.importers.read` and checks the rows with
 queries/checks/<source>_rows.sql) on the file alone and returns its first mapped rows and
 the rows that would be rejected. `save_mapping` adds the mapping to the data folder's
 mappings.toml (validated, written atomically), so that the next refresh reads the file
@@ -30,13 +30,14 @@ from pathlib import Path
 
 import duckdb
 
-from cx import importers, parsing, personal, refresh, sql
+from cx import sql
 from cx.config import Settings
 from cx.errors import BlockingError
-from cx.importers import mapping_file
-from cx.importers.mapping_file import FILE_NAME, TIMESTAMPS, Mapping
-from cx.importers.spec import Compiler, Fixed
-from cx.readers import FORMATS, InputFile, load, normalize_column
+from cx.pipeline import importers, parsing, personal, refresh
+from cx.pipeline.importers import mapping_file
+from cx.pipeline.importers.mapping_file import FILE_NAME, TIMESTAMPS, Mapping
+from cx.pipeline.importers.spec import Compiler, Fixed
+from cx.pipeline.readers import FORMATS, InputFile, load, normalize_column
 from cx.schema import SOURCES
 
 SAMPLE_ROWS = 500  # rows whose values are looked at for a proposal

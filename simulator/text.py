@@ -1,4 +1,4 @@
-"""Text pools for `cx.sample_data`: survey comments and review texts, English and Persian.
+"""Text pools for `simulator.generator`: survey comments and review texts, English and Persian.
 
 The generator samples these by index, so it stays vectorised. Some entries carry commas,
 double quotes and line breaks on purpose: they must survive as quoted CSV. The `long_*`

@@ -31,8 +31,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cx.errors import BlockingError
-from cx.importers.spec import Col, Fixed, Format, InZone, Map
-from cx.readers import InputFile, normalize_column
+from cx.pipeline.importers.spec import Col, Fixed, Format, InZone, Map
+from cx.pipeline.readers import InputFile, normalize_column
 from cx.schema import SOURCES
 
 FILE_NAME = "mappings.toml"

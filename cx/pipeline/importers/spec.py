@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cx.readers import normalize_column
+from cx.pipeline.readers import normalize_column
 
 
 class Compiler:

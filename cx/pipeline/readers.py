@@ -45,12 +45,12 @@ class InputFile:
     bytes: int = 0
     encoding: str = "utf-8"
     malformed: list[dict] = field(default_factory=list)  # CSV lines DuckDB could not split
-    format_name: str = ""  # the vendor format recognised (cx.importers), else empty
+    format_name: str = ""  # the vendor format recognised (cx.pipeline.importers), else empty
     record_set: str = ""  # JSON: the key or stream the rows were under
     skip_reasons: dict[str, int] = field(default_factory=dict)  # rows that are not answers, by why
     document: object = None  # JSON: its record sets, when it is not a plain list of records
     forced: object = None  # a format read from another source's file (Zendesk's Satisfaction Score)
-    format_key: str = ""  # the recognised format's key (cx.importers)
+    format_key: str = ""  # the recognised format's key (cx.pipeline.importers)
 
     @property
     def skipped(self) -> int:

@@ -1,6 +1,6 @@
 """Google: Business Profile reviews (API list response) and the Play Console reviews report."""
 
-from cx.importers.spec import Col, First, Fixed, Format, Map, StableHash
+from cx.pipeline.importers.spec import Col, First, Fixed, Format, Map, StableHash
 
 STARS = (("ONE", "1"), ("TWO", "2"), ("THREE", "3"), ("FOUR", "4"), ("FIVE", "5"))
 

@@ -1,7 +1,7 @@
 """Zendesk Support: the ticket CSV export, the API's tickets (with ticket_metrics) and
 satisfaction ratings, and tickets as Fivetran lands them."""
 
-from cx.importers.spec import Col, Format, Lower, Map, PlusMinutes, Prefixed, Skip
+from cx.pipeline.importers.spec import Col, Format, Lower, Map, PlusMinutes, Prefixed, Skip
 
 DELETED = Skip(Col("Status"), ("deleted",), "deleted tickets")
 # Names and addresses of requesters are personal data the metrics never use.

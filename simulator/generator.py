@@ -69,7 +69,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from cx import sample_text
+from simulator import text as sample_text
 
 # --- the calendar -------------------------------------------------------------------------
 MONTH_STARTS = (

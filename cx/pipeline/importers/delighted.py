@@ -1,6 +1,6 @@
 """Delighted survey responses: the CSV download and the API's records."""
 
-from cx.importers.spec import Col, First, Format, Skip, When
+from cx.pipeline.importers.spec import Col, First, Format, Skip, When
 
 MEASURED = ("nps", "csat", "ces")
 

@@ -1,6 +1,6 @@
 """App Store Connect customer reviews (JSON:API: `data` with the responses in `included`)."""
 
-from cx.importers.spec import Col, Fixed, Format, When
+from cx.pipeline.importers.spec import Col, Fixed, Format, When
 
 CUSTOMER_REVIEWS = Format(
     key="app_store",

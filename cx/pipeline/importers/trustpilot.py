@@ -1,6 +1,6 @@
 """Trustpilot's business review export (CSV, times in UTC)."""
 
-from cx.importers.spec import Col, First, Fixed, Format, InZone
+from cx.pipeline.importers.spec import Col, First, Fixed, Format, InZone
 
 REVIEWS = Format(
     key="trustpilot",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-# Header spellings of an e-mail column (after cx.readers.normalize_column).
+# Header spellings of an e-mail column (after cx.pipeline.readers.normalize_column).
 EMAIL_COLUMNS = frozenset({"email", "e_mail", "email_address", "e_mail_address", "mail", "mail_address"})
 _ADDRESS = re.compile(r"[^\s@,;|\"'<>]+@[^\s@,;|\"'<>]+\.[^\s@,;|\"'<>]+")
 HIDDEN = "[e-mail address hidden]"

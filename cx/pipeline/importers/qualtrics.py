@@ -5,7 +5,7 @@ import ast
 import json
 from dataclasses import replace
 
-from cx.importers.spec import Col, FileZone, First, Format, Skip, WithCompanion
+from cx.pipeline.importers.spec import Col, FileZone, First, Format, Skip, WithCompanion
 
 
 def file_zone(header_rows: list[dict]) -> str | None:
