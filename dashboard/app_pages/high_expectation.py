@@ -4,7 +4,7 @@ reviews), most urgent first and downloadable."""
 
 import streamlit as st
 
-from dashboard import analyses, data, fmt, frame, readings, views
+from dashboard import analyses, components, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk
@@ -86,7 +86,7 @@ else:
         accept_new_options=True, placeholder="Pick or type a customer id (or select a row above)",
     )
     if chosen:
-        views.customer(chosen)
+        components.customer(chosen)
 
 # ---------------------------------------------------------------- signals
 st.subheader("Which signals they show")

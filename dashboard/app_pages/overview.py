@@ -4,7 +4,7 @@ NPS and CSAT, and the segments that moved most."""
 import streamlit as st
 
 from cx import stats
-from dashboard import charts, data, fmt, frame, model, views
+from dashboard import charts, components, data, fmt, frame, model
 
 ctx = frame.page("Overview", caption="How customers feel and how fast we serve them, against the comparison "
                                      "period and the targets in config/cx.toml.")
@@ -39,8 +39,8 @@ for row_start in range(0, len(tiles), 4):
 
 with st.expander("All KPIs for these filters, and the counts behind them"):
     table = model.kpi_table(now, before)
-    frame.table(table.drop(columns="key"), column_config=views.KPI_COLUMNS)
-    frame.download(table.rename(columns=views.KPI_HEADERS), "kpis", "all KPIs", key="dl-kpis")
+    frame.table(table.drop(columns="key"), column_config=components.KPI_COLUMNS)
+    frame.download(table.rename(columns=components.KPI_HEADERS), "kpis", "all KPIs", key="dl-kpis")
 
 # ---------------------------------------------------------------- trend
 st.subheader("Trend")

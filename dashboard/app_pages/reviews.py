@@ -5,7 +5,7 @@ negative reviews with their text."""
 import streamlit as st
 
 from cx import stats
-from dashboard import analyses, data, fmt, frame, readings, views
+from dashboard import analyses, components, data, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
 LATEST = 50  # negative reviews listed (the CSV download has all of the window's)
@@ -94,7 +94,7 @@ else:
     which = (f"The newest {len(latest):,} reviews of 2 stars or less" if len(latest) >= LATEST
              else f"The {len(latest):,} review{'s' if len(latest) != 1 else ''} of 2 stars or less of these dates")
     st.caption(f"{which}, newest first. Text reads in its own direction (Persian right to left).")
-    views.comment_cards(cards)
+    components.comment_cards(cards)
     frame.table(latest, column_config=analyses.NEGATIVE_COLUMNS)
     st.download_button(
         "Download every negative review of these dates (CSV)",

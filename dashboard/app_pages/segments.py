@@ -5,7 +5,7 @@ behind a segment."""
 import streamlit as st
 
 from cx import stats
-from dashboard import charts, data, fmt, frame, model, views
+from dashboard import charts, components, data, fmt, frame, model
 
 ctx = frame.page("Segments", caption="Which segments lag, which moved, and why: pick a dimension, then a "
                                      "segment to read its tickets, responses and reviews.")
@@ -58,8 +58,8 @@ def _pick_segment() -> None:
 
 st.subheader(f"{dim_label} segments")
 frame.table(
-    views.segment_display(table, flt.compare_label),
-    column_config=views.segment_columns(), on_select=_pick_segment, selection_mode="single-row",
+    components.segment_display(table, flt.compare_label),
+    column_config=components.segment_columns(), on_select=_pick_segment, selection_mode="single-row",
     key="segment_table",
 )
 st.caption(
@@ -68,7 +68,7 @@ st.caption(
     f"false-discovery correction over the page; at least {stats.MIN_TEST_N} answers on each side). "
     "Select a row to drill down."
 )
-frame.download(views.segment_export(table), f"segments-{dim}", "the segments", key="dl-segments")
+frame.download(components.segment_export(table), f"segments-{dim}", "the segments", key="dl-segments")
 
 total = now[now["is_total"]]
 overall = None
@@ -104,7 +104,7 @@ if seg is None:
 
 st.subheader(f"{dim_label}: {fmt.md(seg)}", anchor="drill-down")
 st.markdown(f"**What changed** against the {flt.compare_label}")
-frame.table(model.segment_changes(now, before, seg), column_config=views.CHANGE_COLUMNS, height="content")
+frame.table(model.segment_changes(now, before, seg), column_config=components.CHANGE_COLUMNS, height="content")
 
 search_col, customer_col = st.columns([3, 2])
 query = search_col.text_input(
@@ -115,4 +115,4 @@ customer = customer_col.text_input(
     "Customer", key="customer", bind="query-params",
     placeholder="A customer id, or select a row below", help="Opens the customer's full history (Customer tab).",
 )
-views.drill_down(flt, dim, seg, query or "", (customer or "").strip())
+components.drill_down(flt, dim, seg, query or "", (customer or "").strip())

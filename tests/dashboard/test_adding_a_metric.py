@@ -15,7 +15,7 @@ import pytest
 
 from cx import catalog, metrics, sql
 from cx.config import ROOT
-from dashboard import model, views
+from dashboard import components, model
 from tests.conftest import FIXTURES
 from tests.dashboard.conftest import run_app
 
@@ -71,10 +71,10 @@ def test_one_entry_reaches_every_place(extended_catalog, monkeypatch, small_ware
     at = run_app(monkeypatch, small_warehouse, page="segments", query={"dim": "Team"})
     shown = next(d.value for d in at.dataframe if "segment" in d.value.columns)
     assert KEY in shown.columns
-    assert KEY in views.segment_columns()
+    assert KEY in components.segment_columns()
     with duckdb.connect(str(small_warehouse), read_only=True) as con:
         now = sql.frame(con, "metrics/kpis_by_segment", start=None, end=None, f=metrics.segment_filter(), dim="team")
-    exported = views.segment_export(model.segment_table(now, now))
+    exported = components.segment_export(model.segment_table(now, now))
     assert "First reply on reopened (median, h)" in exported.columns
     assert LABEL in set(model.segment_changes(now, now, "Support")["metric"])
 

@@ -1,5 +1,5 @@
-"""Pieces of pages drawn in more than one place, or too long for a page file: the segments
-table's columns, the drill-down tabs, a customer's history, comment cards."""
+"""Components: pieces of pages drawn in more than one place, or too long for a page file: the
+segments table's columns, the drill-down tabs, a customer's history, comment cards."""
 
 from __future__ import annotations
 
