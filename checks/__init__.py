@@ -3,7 +3,8 @@ validation report.
 
 Two layers, each doing what it is good at:
 
-- Row-level rules are SQL (queries/checks/<source>_rows.sql): each row gets the list of
+- Row-level rules are SQL (queries/checks/rows.sql, filled from each source's rules table
+  by checks/row_sql.py): each row gets the list of
   rules it breaks, with a reason a person reads; a row with any is rejected, kept in the
   warehouse's `rejected_rows` with its file, line, column and value, and counted in no
   metric. The same pass cleans and types every value once.

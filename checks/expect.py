@@ -4,7 +4,7 @@ person reads.
 Every expectation runs on `work.checked_<source>`: every row the exports held (lines the
 CSV reader could not split included), with the export's own text columns and, in
 columns starting with `__`, the values the row checks cleaned and typed once
-(queries/checks/<source>_rows.sql):
+(queries/checks/rows.sql, filled by checks/row_sql.py):
 
     <col>               the export's text, cleaned (trimmed, Persian digits made ASCII),
                         for the columns that stay text
@@ -15,7 +15,7 @@ columns starting with `__`, the values the row checks cleaned and typed once
     __malformed         why the line could not be split into the header's columns
     __rejected          1 when the row checks rejected the row, else 0
     __record            a rejected row as read, as JSON (for `rejected_rows`)
-    __priority          the ticket priority, lower-cased
+    __<col>             a column with known values (the ticket priority), lower-cased
 
 Severity (stored with each result, in `meta`):
     block   the refresh is blocked when it fails (nothing is published)

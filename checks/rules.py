@@ -2,11 +2,12 @@
 
 Each row of a table is a column of the contract (section 1), in the contract's order: the
 type its text is read as, whether it is required, unique within a file, its range, the
-columns it must not precede, its known values. `checks.suites` builds each source's Great
-Expectations suite from these tables (checks/suites.py); the SQL row checks
-(queries/checks/<source>_rows.sql, reason texts in queries/macros/parsing.sql) apply the
-same rules to every row and give a rejected row its reason: they are still written out
-there, and tests/checks/test_layers.py fails when they and this table disagree.
+columns it must not precede, its known values; and the order a row's broken rules are
+listed in. Both layers are produced from these tables: `checks.suites` builds each
+source's Great Expectations suite (checks/suites.py), and `checks.row_sql` fills the one
+SQL template of the row checks (queries/checks/rows.sql, reason texts in
+queries/macros/parsing.sql), which apply the same rules to every row and give a rejected
+row its reasons.
 
 Plain values only: nothing here imports great_expectations or cx.
 """
@@ -54,12 +55,25 @@ class AtLeastOne:
     reason: str  # what a rejected row carries
 
 
+# The kinds of rule a column can break, in the order a row's problems list them: a group
+# of kinds at a time, column by column (table order) within a group, the rules across
+# columns last. The first problem names the column `rejected_rows` shows.
+# Kinds: required, unique, a value's own rule (by type: a timestamp, a number, yes/no) and
+# the order of timestamps.
+REQUIRED, UNIQUE, NUMBERS, ORDER = "required", "unique", "numbers", "order"
+RULE_KINDS = (REQUIRED, UNIQUE, TIMESTAMP, NUMBERS, BOOLEAN, ORDER)
+BY_COLUMN = (RULE_KINDS,)
+# Every timestamp read before any order between them is compared, then the other values.
+TIMESTAMPS_FIRST = ((REQUIRED, UNIQUE), (TIMESTAMP,), (ORDER,), (NUMBERS, BOOLEAN))
+
+
 @dataclass(frozen=True)
 class SourceRules:
     name: str
     columns: tuple[Column, ...]
     across: tuple[AtLeastOne, ...] = ()
     mandatory: bool = True  # a refresh needs at least one row of it
+    reason_order: tuple[tuple[str, ...], ...] = BY_COLUMN  # see BY_COLUMN above
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -107,7 +121,7 @@ REVIEWS = SourceRules("reviews", columns=(
     Column("language"), Column("product"), Column("region"),
 ))
 
-TICKETS = SourceRules("tickets", columns=(
+TICKETS = SourceRules("tickets", reason_order=TIMESTAMPS_FIRST, columns=(
     Column("ticket_id", required=True, unique=True),
     Column("customer_id", required=True),
     Column("created_at", _TS, required=True, fresh=True),

@@ -29,7 +29,11 @@ def _sql_text(name: str, _catalog_version: tuple) -> str:
 
 
 def params_of(name: str) -> set[str]:
-    return set(_PARAM.findall(_strip_comments(sql_text(name))))
+    return _params_in(sql_text(name))
+
+
+def _params_in(text: str) -> set[str]:
+    return set(_PARAM.findall(_strip_comments(text)))
 
 
 def _strip_comments(sql: str) -> str:
@@ -38,10 +42,15 @@ def _strip_comments(sql: str) -> str:
 
 def bind(name: str, params: dict) -> dict:
     """The parameters the query uses; a missing one is an error, extra ones are ignored."""
-    wanted = params_of(name)
+    return bind_text(sql_text(name), params, f"query {name}")
+
+
+def bind_text(text: str, params: dict, what: str = "the query") -> dict:
+    """`bind` for a query's text (one produced from a template: the row checks, checks/row_sql.py)."""
+    wanted = _params_in(text)
     missing = wanted - params.keys()
     if missing:
-        raise ValueError(f"query {name} needs parameters {sorted(missing)}")
+        raise ValueError(f"{what} needs parameters {sorted(missing)}")
     return {k: params[k] for k in wanted}
 
 

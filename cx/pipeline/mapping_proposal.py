@@ -9,7 +9,7 @@ confidence. An export column is proposed for one contract column at most.
 
 `preview` runs the refresh's own reading and row rules (`cx.pipeline.refresh._read_source`, which
 applies the mapping through `cx.pipeline.importers.read` and checks the rows with
-queries/checks/<source>_rows.sql) on the file alone and returns its first mapped rows and
+queries/checks/rows.sql filled from the source's rules table) on the file alone and returns its first mapped rows and
 the rows that would be rejected. `save_mapping` adds the mapping to the data folder's
 mappings.toml (validated, written atomically), so that the next refresh reads the file
 with it. No Streamlit here: the Data page lays these out (dashboard/mapping_page.py).

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 import checks
+from checks import row_sql
 from cx import sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
@@ -388,14 +389,15 @@ def _register_file(con, source: str, f: InputFile) -> None:
 
 
 def _check_rows(con, source: str, batch: list[tuple[int, str]], bounds: dict) -> str:
-    """A batch of files (number, select of its rows) through the row rules
-    (queries/checks/<source>_rows.sql reads them as `raw_<source>`); returns the table."""
+    """A batch of files (number, select of its rows) through the row rules: the template
+    queries/checks/rows.sql filled from the source's rules table (checks/row_sql.py) reads
+    them as `raw_<source>`; returns the table."""
     con.execute(f"create or replace temp view raw_{source} as " + " union all by name ".join(q for _, q in batch))
-    name = f"checks/{source[:-1]}_rows"
+    query = row_sql.render(sql.sql_text("checks/rows"), source)
     numbers = [n for n, _ in batch]
     table = f"work.checked_{source}_{numbers[0]}"
-    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": numbers}
-    con.execute(f"create table {table} as " + sql.sql_text(name), sql.bind(name, params))
+    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": numbers, "source": source}
+    con.execute(f"create table {table} as " + query, sql.bind_text(query, params))
     return table
 
 

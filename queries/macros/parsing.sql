@@ -163,12 +163,11 @@ create or replace temp macro check_duplicate(col, t, line, first_line) as (
     end
 );
 
--- A survey response needs at least one score.
-create or replace temp macro check_has_score(nps, csat, ces) as (
-    case
-        when nps is null and csat is null and ces is null
-            then problem('nps', null, 'none of nps, csat, ces is set: a response needs a score', 'no_score')
-    end
+-- A rule across columns (a survey response needs at least one score): `none_set` is true
+-- when none of them is; the problem names the first. Its reason and rule key are the rules
+-- table's (checks/rules.py, AtLeastOne).
+create or replace temp macro check_at_least_one(col, none_set, reason, rule) as (
+    case when none_set then problem(col, null, reason, rule) end
 );
 
 -- A line the CSV reader could not split into the header's columns: its only problem.

@@ -41,21 +41,34 @@ def test_every_source_has_a_rules_table_with_its_required_columns():
         assert rules.mandatory == spec.mandatory
 
 
-def _sql_rules(source: str) -> set[tuple]:
-    """The rules queries/checks/<source>_rows.sql applies, read from its check_* calls."""
+def _row_sql(source: str) -> str:
+    """The row checks of a source: queries/checks/rows.sql filled from its rules table."""
+    from checks import row_sql
+
+    return row_sql.render((CHECKS.parent / "queries" / "checks" / "rows.sql").read_text(encoding="utf-8"), source)
+
+
+def _check_calls(source: str) -> list[tuple[str, str]]:
+    """The check_* calls of a source's row checks, in order: (kind, arguments)."""
     import re
 
-    text = (CHECKS.parent / "queries" / "checks" / f"{source[:-1]}_rows.sql").read_text(encoding="utf-8")
+    return re.findall(r"check_(\w+)\(([^\n]*)\),?\n", _row_sql(source))
+
+
+def _sql_rules(source: str) -> set[tuple]:
+    """The rules the rendered row checks apply, read from their check_* calls."""
+    import re
+
     found: set[tuple] = set()
-    for kind, args in re.findall(r"check_(\w+)\(([^\n]*)\),?\n", text):
+    for kind, args in _check_calls(source):
         names = re.findall(r"'(\w+)'", args)
         if kind == "int":
             lo, hi = re.findall(r", (\d+), (\d+)$", args)[0]
             found.add(("range", names[0], int(lo), int(hi)))
         elif kind == "ts":
             found.add(("timestamp", names[0], "interval 3650 day" in args))
-        elif kind == "has_score":
-            found.add(("at_least_one", tuple(re.findall(r"(\w+)", args))))
+        elif kind == "at_least_one":
+            found.add(("at_least_one", tuple(re.findall(r"(\w+) is null", args))))
         elif kind == "order":
             found.add(("order", names[0], names[1]))
         else:
@@ -89,8 +102,41 @@ def _table_rules(source: str) -> set[tuple]:
 
 
 def test_the_sql_row_checks_apply_the_rules_of_the_table():
-    """Until the row checks are produced from the table, they are held to it."""
+    """The row checks produced from the table apply its rules, no more and no fewer."""
     from checks.rules import RULES
 
     for source in RULES:
         assert _sql_rules(source) == _table_rules(source), source
+
+
+def test_every_section_of_the_row_check_template_is_filled():
+    from checks.rules import RULES
+
+    for source in RULES:
+        text = _row_sql(source)
+        assert "/*@" not in text, source
+        assert f"from raw_{source}\n" in text
+
+
+def test_a_rows_problems_come_in_the_tables_reason_order():
+    """The first problem names the column `rejected_rows` shows: tickets list every timestamp
+    check, then the order of timestamps, then numbers and yes/no; the others go column by column."""
+    import re
+
+    def order(source: str) -> list[str]:
+        return [kind + " " + re.findall(r"'(\w+)'", args)[0] for kind, args in _check_calls(source)]
+
+    assert order("tickets") == [
+        "required ticket_id", "duplicate ticket_id", "required customer_id", "required created_at",
+        "ts created_at", "ts first_response_at", "ts resolved_at", "ts promised_at",
+        "order first_response_at", "order resolved_at", "order resolved_at", "order promised_at",
+        "count reopens", "count replies", "bool proactive", "bool apologized", "amount compensation",
+    ]
+    assert order("reviews") == [
+        "required review_id", "duplicate review_id", "required platform", "required posted_at", "ts posted_at",
+        "required rating", "int rating", "count helpful_votes", "ts replied_at", "order replied_at",
+    ]
+    assert order("surveys") == [
+        "required response_id", "duplicate response_id", "required submitted_at", "ts submitted_at",
+        "int nps", "int csat", "int ces", "at_least_one nps",
+    ]
