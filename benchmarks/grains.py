@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import append_history, machine  # noqa: E402
+from benchmarks.records import append_history  # noqa: E402
+from benchmarks.run import machine  # noqa: E402
 from cx import metrics, sql, warehouse  # noqa: E402
 
 QUARTER = {"start": date(2026, 7, 1), "end": date(2026, 9, 30)}

@@ -73,11 +73,13 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.records import append_history  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "screenshots" / "pages"
-HISTORY = ROOT / "benchmarks" / "history"
 VIEWPORT = {"width": 1500, "height": 1100}
 VERBOSE = False  # --verbose: echo the server's output (each query it ran) after each step
 
@@ -560,20 +562,6 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
         lines += [*table((floor if i == 0 else []) + rs), ""]
     lines = lines[:-1]
     return "\n".join(lines) + "\n"
-
-
-def append_history(text: str) -> Path:
-    """Append a dated section to this month's history file (started with its heading when new)."""
-    now = datetime.now()
-    path = HISTORY / f"{now:%Y-%m}.md"
-    HISTORY.mkdir(parents=True, exist_ok=True)
-    new = not path.exists()
-    with path.open("a", encoding="utf-8") as fh:
-        if new:
-            fh.write(f"# Benchmarks, {now:%B %Y}\n\nDated sections as the runs and their readings recorded them "
-                     "(index: [README.md](README.md)).\n")
-        fh.write("\n" + text)
-    return path
 
 
 def main() -> None:

@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from benchmarks.records import append_history  # noqa: E402
 from cx import warehouse  # noqa: E402
 from cx.metrics import Selection, kpis  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
-HISTORY = ROOT / "benchmarks" / "history"
 
 QUERIES = {
     "all KPIs, all data": {},
@@ -180,20 +180,6 @@ def report(results: list[dict], command: str) -> str:
         cells = [f"{r['queries'][name][0] * 1000:.0f} ms / {r['queries'][name][1] * 1000:.0f} ms" for r in results]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-def append_history(text: str) -> Path:
-    """Append a dated section to this month's history file (started with its heading when new)."""
-    now = datetime.now()
-    path = HISTORY / f"{now:%Y-%m}.md"
-    HISTORY.mkdir(parents=True, exist_ok=True)
-    new = not path.exists()
-    with path.open("a", encoding="utf-8") as fh:
-        if new:
-            fh.write(f"# Benchmarks, {now:%B %Y}\n\nDated sections as the runs and their readings recorded them "
-                     "(index: [README.md](README.md)).\n")
-        fh.write("\n" + text)
-    return path
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from cx.config import ROOT
+from cx.config import ROOT, ConfigError
 
 DEFAULT_PATH = ROOT / "queries" / "metrics" / "catalog.toml"
 DOCS = ROOT / "docs" / "metrics.md"
@@ -46,8 +46,9 @@ _MARKER = re.compile(r"/\*@\s*(measures|final)\s+([a-z]+)(?:\s+([a-z]+))?\s*@\*/
 _UNIT_WORDS = {"%": "%", " h": "h", " / 7": "1-7", " ★": "stars"}
 
 
-class CatalogError(ValueError):
-    """The catalog file is not what the product can read (the message names the entry)."""
+class CatalogError(ConfigError):
+    """The catalog file is not what the product can read (the message names the entry); the
+    command line reports it as it reports a bad config/cx.toml, without a traceback."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,13 @@ def version() -> tuple[str, int]:
 
 
 def load() -> Catalog:
+    """The catalog in force: $CX_METRICS_CATALOG, else the bundled one."""
     return _load(*version())
+
+
+def bundled() -> Catalog:
+    """The catalog that ships with the product, whatever $CX_METRICS_CATALOG says."""
+    return _load(str(DEFAULT_PATH), DEFAULT_PATH.stat().st_mtime_ns)
 
 
 @cache

@@ -20,7 +20,7 @@ def kpi_keys() -> tuple[str, ...]:
     return catalog.load().kpi_keys()
 
 
-KPI_KEYS = kpi_keys()  # the bundled catalog's, for readers that want a constant
+KPI_KEYS = catalog.bundled().kpi_keys()  # the bundled catalog's: the contract's keys, then any it adds
 
 
 def parse_where(items: Iterable[str]) -> dict[str, list[str]]:

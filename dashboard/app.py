@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="CX analytics", page_icon=":material/monitoring:", layout="wide")
 
+from cx.catalog import CatalogError  # noqa: E402
 from dashboard import data, frame  # noqa: E402
 
 page = st.navigation([
@@ -41,6 +42,8 @@ try:
     # on every page: their values (and the URL that holds them) carry over to the next page.
     frame.setup(with_filters=page.url_path != "data")
     page.run()
+except CatalogError as exc:  # $CX_METRICS_CATALOG names a file the product cannot read
+    st.error(f"The metrics catalog could not be read: {exc}")
 except duckdb.Error as exc:  # a damaged or foreign warehouse file: say so instead of a traceback
     st.error(
         "The warehouse could not be read. Rebuild it with `python -m cx refresh`, then reload this page."

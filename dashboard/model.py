@@ -289,10 +289,11 @@ def movers(df: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     cur = df[df["period"] == "current"].set_index(["dimension", "segment"])
     old = df[df["period"] == "comparison"].set_index(["dimension", "segment"])
+    tested = tested_measures()
     rows = []
     for key in cur.index.intersection(old.index):
         a, b = cur.loc[key], old.loc[key]
-        for m in tested_measures():
+        for m in tested:
             result = _change_test(m, a, b)
             if result is not None:
                 rows.append((*key, m, _num(b[m.key]), _num(a[m.key]), result, int(b[m.n]), int(a[m.n])))

@@ -111,3 +111,19 @@ def test_a_broken_catalog_is_named_with_its_entry(tmp_path, monkeypatch, text, m
     with pytest.raises(catalog.CatalogError) as err:
         catalog.load()
     assert message in str(err.value) and str(file) in str(err.value)
+
+
+def test_the_command_line_names_a_broken_catalog_without_a_traceback(tmp_path, small_warehouse):
+    import os
+    import subprocess
+    import sys
+
+    from cx.config import ROOT
+
+    bad = tmp_path / "catalog.toml"
+    bad.write_text(ENTRY + ENTRY, encoding="utf-8")
+    env = {**os.environ, "CX_METRICS_CATALOG": str(bad)}
+    out = subprocess.run([sys.executable, "-m", "cx", "metrics", "--warehouse", str(small_warehouse)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "'x' is defined twice" in out.stderr and str(bad) in out.stderr

@@ -80,3 +80,17 @@ def test_one_entry_reaches_every_place(extended_catalog, monkeypatch, small_ware
 
     # The docs' table of ticket metrics.
     assert f"| `{KEY}` | {LABEL} |" in catalog.docs_table("tickets")
+
+
+def test_a_broken_catalog_is_said_on_the_page(tmp_path, monkeypatch, small_warehouse):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP
+
+    bad = tmp_path / "catalog.toml"
+    bad.write_text("[[measure]\n", encoding="utf-8")
+    monkeypatch.setenv("CX_METRICS_CATALOG", str(bad))
+    monkeypatch.setenv("CX_WAREHOUSE", str(small_warehouse))
+    at = AppTest.from_file(str(APP), default_timeout=90).run()
+    assert not at.exception
+    assert any("metrics catalog could not be read" in e.value and str(bad) in e.value for e in at.error)
