@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", required=True, type=Path, help="the DuckDB file to publish (replaced only on success)"
     )
     p.add_argument("--config", type=Path, help="thresholds file (default: config/cx.toml, or $CX_CONFIG)")
+    p.add_argument(
+        "--full", action="store_true",
+        help="read and check every file again (by default a file unchanged since an earlier refresh is reused)",
+    )
 
     p = sub.add_parser("metrics", help="print the KPIs for a window and segment")
     p.add_argument("--warehouse", required=True, type=Path)
@@ -113,9 +117,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_refresh(args) -> int:
     from cx.config import load_settings
+    from cx.pipeline import progress
     from cx.pipeline.refresh import refresh
 
-    result = refresh(args.data, args.warehouse, load_settings(args.config))
+    shown = progress.for_terminal()
+    result = refresh(args.data, args.warehouse, load_settings(args.config), say=shown.say, full=args.full,
+                     progress=shown)
     if result.published:
         print(result.message)
         return 0

@@ -33,7 +33,7 @@ import duckdb
 from cx import sql
 from cx.config import Settings
 from cx.errors import BlockingError
-from cx.pipeline import importers, parsing, personal, refresh
+from cx.pipeline import importers, kept_rows, parsing, personal, refresh
 from cx.pipeline.importers import mapping_file
 from cx.pipeline.importers.mapping_file import FILE_NAME, TIMESTAMPS, Mapping
 from cx.pipeline.importers.spec import Compiler, Fixed
@@ -416,13 +416,16 @@ def preview(path: Path, mapping: Mapping, settings: Settings | None = None, limi
     workdir.mkdir()
     shutil.copyfile(path, dest)
     con = _connection(settings)
+    store = None
     try:
         personal.create_hash_macro(con, secrets.token_bytes(32))  # hashes are never shown here
         sql.execute_script(con, "refresh/work_tables")
         con.execute("attach ':memory:' as work")
         bounds = _bounds(settings)
+        # The preview's checked rows are written in its own folder, removed with it.
+        store = kept_rows.Store(base / "preview.duckdb", "", bounds["latest"], full=True)
         try:
-            found, _ = refresh._read_source(con, data_dir, source, workdir, bounds, [mapping], say=lambda _: None)
+            found, _ = refresh.read_source(con, data_dir, source, workdir, bounds, store, [mapping])
         except BlockingError as exc:
             return Preview([], [], error=str(exc))
         f = found[0]
@@ -450,6 +453,8 @@ def preview(path: Path, mapping: Mapping, settings: Settings | None = None, limi
                        f.format_name or "")
     finally:
         con.close()
+        if store is not None:
+            store.close(published=False)
         shutil.rmtree(base, ignore_errors=True)
 
 

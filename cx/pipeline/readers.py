@@ -111,7 +111,7 @@ _OWN_SUFFIXES = (".current", ".log.jsonl", ".wal", ".refresh.lock", ".tmp")
 def _own_file(p: Path, folder: Path) -> bool:
     if p.name.endswith(_OWN_SUFFIXES):
         return True
-    if any(part.endswith(".versions") for part in p.relative_to(folder).parts[:-1]):
+    if any(part.endswith((".versions", ".rows")) for part in p.relative_to(folder).parts[:-1]):
         return True
     try:
         with p.open("rb") as fh:

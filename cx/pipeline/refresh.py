@@ -25,8 +25,9 @@ from checks import row_sql
 from cx import sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
-from cx.pipeline import build, importers, parsing, personal
+from cx.pipeline import build, importers, kept_rows, parsing, personal
 from cx.pipeline.importers import mapping_file
+from cx.pipeline.progress import Progress
 from cx.pipeline.readers import InputFile, discover, normalize_column
 from cx.schema import DERIVED, SOURCE_ORDER, SOURCES
 from cx.stats import DEFAULT_WINDOW_DAYS
@@ -75,19 +76,25 @@ def refresh(
     target: Path,
     settings: Settings,
     say: Callable[[str], None] = print,
+    full: bool = False,
+    progress: Progress | None = None,
 ) -> RefreshResult:
+    """Refresh `target` from the exports in `data_dir`. Files whose checked rows are kept from
+    an earlier refresh are not read again unless `full`; `say` gets each stage's line, and
+    `progress` (lines through `say` when not given) hears of each stage and file as it goes."""
     target = target.resolve()
     warehouse.check_target(target)
     memory_limit()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with warehouse.refresh_lock(target):
-            return _refresh(data_dir, target, settings, say)
+            return _refresh(data_dir, target, settings, say, full, progress or Progress(say))
     except warehouse.RefreshBusy as exc:
         return RefreshResult("", False, str(exc))
 
 
-def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[str], None]) -> RefreshResult:
+def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[str], None], full: bool,
+             progress: Progress) -> RefreshResult:
     refresh_id = new_refresh_id()
     started = datetime.now(UTC)
     warehouse.remove_stale_temp_files(target)
@@ -104,27 +111,31 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
         return RefreshResult(refresh_id, False, message, sources)
     checks.preload()
+    store, published = None, False
     try:
         _configure(con, settings, workdir)
-        personal.create_hash_macro(con, personal.load_secret(target))
+        secret = personal.load_secret(target)
+        personal.create_hash_macro(con, secret)
         if not data_dir.is_dir():
             raise BlockingError(f"data folder {data_dir} does not exist")
         bounds = _plausible_bounds(settings)
-        with _stage(say, 1, "read") as note:
+        store = kept_rows.Store(
+            target, kept_rows.rules_version(settings, data_dir, secret), bounds["latest"], full=full,
+        )
+        with _stage(say, progress, 1, "read") as note:
             parsing.install(con)
             sql.execute_script(con, "refresh/work_tables")
             # The checked rows (export columns, `_v_` typed values, `_problems`, and `__`
-            # markers for the suites) live in an attached work database, so that the GX
-            # suites' own connection sees them; staging sees only the export's columns through
-            # the `checked_<source>` view. In memory, not a file: DuckDB spills it to the temp
-            # directory like a temp table, and writing it to a database file cost twice the
-            # time of the checks themselves (measured).
+            # markers for the suites) are kept as Parquet beside the warehouse (kept_rows),
+            # read through views of an attached work database, so that the GX suites' own
+            # connection sees them; staging sees only the export's columns through the
+            # `checked_<source>` view. On disk rather than in memory: the memory is the
+            # stages' that follow, and the next refresh reuses what did not change.
             con.execute("attach ':memory:' as work")
             rule_seconds = 0.0
             mappings = mapping_file.load_all(data_dir)
-            described: list[str] = []  # each file: its format, rows and skipped rows
             for source in SOURCE_ORDER:
-                files[source], secs = _read_source(con, data_dir, source, workdir, bounds, mappings, described.append)
+                files[source], secs = read_source(con, data_dir, source, workdir, bounds, store, mappings, progress)
                 rule_seconds += secs
                 sources[source].files = len(files[source])
                 sources[source].rows = sum(f.rows + len(f.malformed) for f in files[source])
@@ -134,22 +145,22 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
                 for s, v in sources.items()
             )
                  + f" | row rules applied as each file was read ({rule_seconds:.1f} s of this)"
-                 + "".join(f"\n      {d}" for d in described))
+                 + f"\n      {store.summary()}")
         # Row order mattered while files were read (it numbers their lines); from here on it
         # does not, and keeping it costs memory in every operator.
         con.execute("set preserve_insertion_order = false")
-        with _stage(say, 2, "check") as note:
+        with _stage(say, progress, 2, "check") as note:
             report, suite_seconds = _check(con, settings, files, sources, refresh_id, bounds)
             note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items())
                  + f" | {_report_note(report)} (suites {suite_seconds:.1f} s)")
-        with _stage(say, 3, "stage") as note:
+        with _stage(say, progress, 3, "stage") as note:
             _build_staging(con, settings, sources)
             note(
                 "published rows: " + ", ".join(f"{s} {_n(v.published)}" for s, v in sources.items())
                 + " | updated by later files: "
                 + ", ".join(f"{s} {_n(v.updated)}" for s, v in sources.items())
             )
-        with _stage(say, 4, "model") as note:
+        with _stage(say, progress, 4, "model") as note:
             for entry in build.stage("model"):
                 build.create(con, entry, _build_params(settings))
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
@@ -157,11 +168,12 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
             ).fetchone()
             note(f"ticket_facts {_n(counts[0])} | failure_recoveries {_n(counts[1])}")
-        with _stage(say, 5, "publish") as note:
+        with _stage(say, progress, 5, "publish") as note:
             _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of)
             con.execute("checkpoint")
             con.close()
             warehouse.publish(built, target, refresh_id)
+            published = True
             note(f"{target} (data as of {_fmt_ts(as_of)})")
     except BlockingError as exc:
         _discard(con, built)
@@ -179,6 +191,9 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         _discard(con, built)
         raise
     finally:
+        if store is not None:
+            store.close(published)
+        progress.close()
         shutil.rmtree(workdir, ignore_errors=True)
         checks.finish_preload()
     message = (
@@ -237,10 +252,12 @@ def _configure(con, settings: Settings, workdir: Path) -> None:
 class _stage:
     """Times a stage and prints its line: `[2/5] check    rejected: ... (0.4 s)`."""
 
-    def __init__(self, say, number: int, name: str):
+    def __init__(self, say, progress: Progress, number: int, name: str):
         self.say, self.number, self.name, self.detail = say, number, name, ""
+        self.progress = progress
 
     def __enter__(self):
+        self.progress.stage(self.number, 5, self.name)
         self.t0 = time.perf_counter()
         return self._note
 
@@ -277,14 +294,17 @@ def _plausible_bounds(settings: Settings) -> dict:
     }
 
 
-def _read_source(
-    con, data_dir: Path, source: str, workdir: Path, bounds: dict, mappings=(), say=print,
+def read_source(
+    con, data_dir: Path, source: str, workdir: Path, bounds: dict, store: kept_rows.Store, mappings=(),
+    progress: Progress | None = None,
 ) -> tuple[list[InputFile], float]:
-    """Read the files of a source and check their rows a batch of files at a time, keeping
-    only the checked rows (`work.checked_<source>_<k>`, stacked as `work.checked_<source>`):
-    at 10M tickets the raw text of every file at once would be gigabytes, and one query per
-    small file would spend more time planning than checking. Returns the files and the
-    seconds spent on the row rules."""
+    """Read the files of a source and check their rows a batch of files at a time; each batch's
+    checked rows go to the kept rows (`store`), and `work.checked_<source>` reads them all. A
+    file whose checked rows the store holds from an earlier refresh is not read at all. Files
+    are batched because one query per small file spends more time planning than checking, and
+    all of a large source in one query would hold gigabytes of raw text; a batch holds files
+    of the same columns only, so that no file's rows depend on which others it was read with.
+    Returns the files and the seconds spent on the row rules."""
     spec = SOURCES[source]
     found = discover(data_dir, source)
     found += importers.derived_files(data_dir, source, found)
@@ -293,71 +313,43 @@ def _read_source(
             f"{source}: no files in {data_dir / source}. Put the {source} exports there "
             f"(CSV, TSV, Parquet, JSON, .xlsx or XML, as your tools export them; see docs/inputs.md)."
         )
-    rule_seconds, checked, batch, batch_bytes = 0.0, [], [], 0
+    progress = progress or Progress(lambda _: None)
+    progress.files(source, len(found))
+    store.expect(found)
+    rule_seconds, batch, batch_bytes = 0.0, [], 0
     companions = importers.Companions(found)
+
+    def flush():
+        nonlocal rule_seconds, batch, batch_bytes
+        if batch:
+            t0 = time.perf_counter()
+            _check_rows(con, source, batch, bounds, store)
+            rule_seconds += time.perf_counter() - t0
+            # The batch's own tables only: the file read after it is already loaded.
+            done = [f"src_{source}_{f.number}" for f, *_ in batch]
+            _free_inputs(con, ("raw_",) + tuple(t + "_" for t in done), names=set(done))
+        batch, batch_bytes = [], 0
+
     for i, f in enumerate(found):
+        reusable = not importers.reads_other_files(f, companions)
+        if reusable and store.lookup(f):
+            _register_file(con, source, f)
+            progress.file(f.described + " (unchanged: checked rows reused)")
+            continue
         table = f"src_{source}_{f.number}"
         con.execute("set preserve_insertion_order = true")  # rowid numbers the lines
         table, original = importers.read(con, f, table, workdir, companions, mappings, found[:i])
-        say(f.described)
-        by_name: dict[str, str] = {}
-        for col in original:
-            norm = normalize_column(col)
-            if norm in by_name:
-                raise BlockingError(
-                    f"{f.name}: columns '{by_name[norm]}' and '{col}' are the same column "
-                    f"'{norm}' (names are case-insensitive); remove one"
-                )
-            by_name[norm] = col
-        missing = [c for c in spec.required if c not in by_name]
-        if missing:
-            raise BlockingError(
-                f"{f.name}: required column{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)} missing (found: {', '.join(original) or 'no columns'})"
-                + (f"; its rows were read from under `{f.record_set}`" if f.record_set else "")
-                + importers.closest(source, original)
-            )
-        cols, kept = [f"{f.number} as _file_no", "_line"], {}
-        for norm, col in by_name.items():
-            personal_data = personal.is_personal(norm)
-            if personal_data:
-                norm = "email" if source == "customers" else "email_hash"
-            elif norm.startswith("_"):
-                norm = "x" + norm  # our own bookkeeping columns start with _
-            elif norm not in spec.columns and norm in DERIVED:
-                norm = "extra_" + norm
-            if norm in kept:
-                raise BlockingError(
-                    f"{f.name}: columns '{kept[norm]}' and '{col}' would both be kept as '{norm}' "
-                    f"(a column named like one the product computes gets the prefix extra_, "
-                    f"e-mail columns are kept hashed); rename or remove one"
-                )
-            kept[norm] = col
-            expr = f'"{_q(col)}"'
-            if personal_data:
-                # Personal data: only a keyed hash of the address ever reaches a table.
-                expr = f"personal_hash(clean_text({expr}))"
-            cols.append(f'{expr} as "{_q(norm)}"')
-        cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in kept]
+        progress.file(f.described)
+        select, kept = _kept_columns(f, source, table, original)
+        if batch and (tuple(kept) != batch[0][2] or batch_bytes >= CHECK_BATCH_BYTES
+                      or len(batch) >= CHECK_BATCH_FILES):
+            flush()
         _register_file(con, source, f)
-        batch.append((f.number, f"select {', '.join(cols)} from {table}"))
+        batch.append((f, select, tuple(kept), reusable and not importers.reads_other_files(f, companions)))
         batch_bytes += f.bytes
-        if batch_bytes >= CHECK_BATCH_BYTES or len(batch) >= CHECK_BATCH_FILES or i == len(found) - 1:
-            t0 = time.perf_counter()
-            checked.append(_check_rows(con, source, batch, bounds))
-            rule_seconds += time.perf_counter() - t0
-            _free_inputs(con, ("src_", "raw_"))
-            batch, batch_bytes = [], 0
-    if not found:
-        # No files: the same columns, no rows, so that everything downstream reads as usual.
-        empty = ", ".join(f'null::varchar as "{c}"' for c in spec.columns)
-        checked.append(_check_rows(
-            con, source, [(0, f"select null::bigint as _file_no, null::bigint as _line, {empty} where false")], bounds,
-        ))
-    con.execute(
-        f"create view work.checked_{source} as "
-        + " union all by name ".join(f"select * from {name}" for name in checked)
-    )
+    flush()
+    _empty_checked(con, source, bounds)
+    store.create_view(con, source, found, f"work.empty_{source}")
     con.execute(
         f"create temp view checked_{source} as "
         f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
@@ -379,6 +371,53 @@ def _read_source(
     return found, rule_seconds
 
 
+def _kept_columns(f: InputFile, source: str, table: str, original: list[str]) -> tuple[str, list[str]]:
+    """The select of a file's rows under the names the checks read (the contract's, case-
+    insensitive; e-mail hashed; our own `_` names and derived names moved aside), and those
+    names; blocks on a missing required column or two columns that would be one."""
+    spec = SOURCES[source]
+    by_name: dict[str, str] = {}
+    for col in original:
+        norm = normalize_column(col)
+        if norm in by_name:
+            raise BlockingError(
+                f"{f.name}: columns '{by_name[norm]}' and '{col}' are the same column "
+                f"'{norm}' (names are case-insensitive); remove one"
+            )
+        by_name[norm] = col
+    missing = [c for c in spec.required if c not in by_name]
+    if missing:
+        raise BlockingError(
+            f"{f.name}: required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} missing (found: {', '.join(original) or 'no columns'})"
+            + (f"; its rows were read from under `{f.record_set}`" if f.record_set else "")
+            + importers.closest(source, original)
+        )
+    cols, kept = [f"{f.number} as _file_no", "_line"], {}
+    for norm, col in by_name.items():
+        personal_data = personal.is_personal(norm)
+        if personal_data:
+            norm = "email" if source == "customers" else "email_hash"
+        elif norm.startswith("_"):
+            norm = "x" + norm  # our own bookkeeping columns start with _
+        elif norm not in spec.columns and norm in DERIVED:
+            norm = "extra_" + norm
+        if norm in kept:
+            raise BlockingError(
+                f"{f.name}: columns '{kept[norm]}' and '{col}' would both be kept as '{norm}' "
+                f"(a column named like one the product computes gets the prefix extra_, "
+                f"e-mail columns are kept hashed); rename or remove one"
+            )
+        kept[norm] = col
+        expr = f'"{_q(col)}"'
+        if personal_data:
+            # Personal data: only a keyed hash of the address ever reaches a table.
+            expr = f"personal_hash(clean_text({expr}))"
+        cols.append(f'{expr} as "{_q(norm)}"')
+    cols += [f'null::varchar as "{c}"' for c in spec.columns if c not in kept]
+    return f"select {', '.join(cols)} from {table}", list(kept)
+
+
 def _register_file(con, source: str, f: InputFile) -> None:
     con.execute("insert into input_files values ($s, $n, $f)", {"s": source, "n": f.number, "f": f.name})
     for m in f.malformed:
@@ -388,17 +427,32 @@ def _register_file(con, source: str, f: InputFile) -> None:
         )
 
 
-def _check_rows(con, source: str, batch: list[tuple[int, str]], bounds: dict) -> str:
-    """A batch of files (number, select of its rows) through the row rules: the template
+def _check_rows(con, source: str, batch: list, bounds: dict, store: kept_rows.Store) -> None:
+    """A batch of files (each with the select of its rows) through the row rules: the template
     queries/checks/rows.sql filled from the source's rules table (checks/row_sql.py) reads
-    them as `raw_<source>`; returns the table."""
-    con.execute(f"create or replace temp view raw_{source} as " + " union all by name ".join(q for _, q in batch))
+    them as `raw_<source>`; the checked rows are written to the kept rows."""
+    con.execute(
+        f"create or replace temp view raw_{source} as " + " union all by name ".join(q for _, q, *_ in batch)
+    )
     query = row_sql.render(sql.sql_text("checks/rows"), source)
-    numbers = [n for n, _ in batch]
-    table = f"work.checked_{source}_{numbers[0]}"
-    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": numbers, "source": source}
-    con.execute(f"create table {table} as " + query, sql.bind_text(query, params))
-    return table
+    files = [f for f, *_ in batch]
+    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": [f.number for f in files],
+              "source": source}
+    store.write(con, query, sql.bind_text(query, params), files, {f.number for f, *_, keep in batch if keep})
+
+
+def _empty_checked(con, source: str, bounds: dict) -> None:
+    """`work.empty_<source>`: the checked rows' columns and types, no rows (a source without
+    files, or whose files hold no rows, reads as usual downstream)."""
+    empty = ", ".join(f'null::varchar as "{c}"' for c in SOURCES[source].columns)
+    con.execute(
+        f"create or replace temp view raw_{source} as "
+        f"select null::bigint as _file_no, null::bigint as _line, {empty} where false"
+    )
+    query = row_sql.render(sql.sql_text("checks/rows"), source)
+    params = {"earliest": bounds["earliest"], "latest": bounds["latest"], "file_nos": [], "source": source}
+    con.execute(f"create table work.empty_{source} as " + query, sql.bind_text(query, params))
+    con.execute(f"drop view raw_{source}")
 
 
 def _check(con, settings: Settings, files: dict[str, list[InputFile]], sources,
@@ -488,11 +542,12 @@ def _build_staging(con, settings: Settings, sources) -> None:
     con.execute("detach database if exists work")
 
 
-def _free_inputs(con, prefixes: tuple[str, ...]) -> None:
-    """Drop temporary tables and views no later stage reads, so the next stages have the
-    memory (at 10M tickets the raw text alone is gigabytes)."""
+def _free_inputs(con, prefixes: tuple[str, ...], names: set[str] = frozenset()) -> None:
+    """Drop temporary tables and views no later stage reads (named, or named with one of the
+    prefixes), so the next stages have the memory (at 10M tickets the raw text alone is
+    gigabytes)."""
     for kind, name in sql.run(con, "refresh/work_objects").fetchall():
-        if name.startswith(prefixes):
+        if name.startswith(prefixes) or name in names:
             con.execute(f'drop {kind} if exists temp."{name}" cascade')
 
 

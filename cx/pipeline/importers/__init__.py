@@ -110,6 +110,16 @@ def derived_files(data_dir: Path, source: str, found: list[InputFile]) -> list[I
     return out
 
 
+def reads_other_files(f: InputFile, companions: Companions) -> bool:
+    """Whether the file's rows depend on other files of the folder: JSON records completed from
+    companion record sets, or a format whose rows another file's format replaces. Such a
+    file is checked on every refresh, never reused from an earlier one (cx.pipeline.kept_rows)."""
+    if f.fmt == "json" and companions.sets:
+        return True
+    fmt = next((x for x in FORMATS if x.key == f.format_key), None) if f.format_key else None
+    return bool(fmt is not None and fmt.superseded_by)
+
+
 def read(con: duckdb.DuckDBPyConnection, f: InputFile, table: str, workdir: Path,
          companions: Companions, mappings=(), earlier: list[InputFile] = ()) -> tuple[str, list[str]]:
     """Load the file and map it if its format is known; returns the table to read and its

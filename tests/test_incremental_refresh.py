@@ -1,0 +1,145 @@
+"""An incremental refresh (the checked rows of unchanged files reused: cx.pipeline.kept_rows)
+gives exactly the warehouse a full refresh of the same folder gives: after files are added,
+changed in place, removed, and after a setting the row rules read is changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from conftest import SMALL, build
+from test_check_batches import _snapshot, _with_more_files
+
+from cx.config import Settings
+from cx.pipeline import kept_rows, refresh
+
+SETTINGS = Settings(max_rejected_pct=100)
+
+
+def _full(data, tmp_path, settings=SETTINGS, name="full"):
+    """A full refresh of `data` into a warehouse of its own (nothing kept from before)."""
+    target = tmp_path / name / "w.duckdb"
+    target.parent.mkdir()
+    shutil.copy(tmp_path / "inc" / ".cx-secret", target.parent / ".cx-secret")  # the same e-mail hashes
+    result = build(data, target, settings)
+    assert result.published, result.message
+    return _snapshot(target)
+
+
+def _reused(result) -> list[str]:
+    return [line.strip().split(":")[0] for line in result.lines if line.endswith("(unchanged: checked rows reused)")]
+
+
+@pytest.fixture
+def inc(tmp_path):
+    """A data folder and its warehouse, refreshed once."""
+    data = _with_more_files(tmp_path)
+    target = tmp_path / "inc" / "w.duckdb"
+    target.parent.mkdir()
+    first = build(data, target, SETTINGS)
+    assert first.published, first.message
+    assert _reused(first) == []
+    return data, target
+
+
+def test_nothing_changed_reuses_every_file(inc, tmp_path):
+    data, target = inc
+    again = build(data, target, SETTINGS)
+    assert again.published, again.message
+    assert len(_reused(again)) == 7  # every file, the one with rejected and unsplittable lines too
+    assert any("7 of 7 files unchanged since an earlier refresh" in line for line in again.lines)
+    assert again.sources["tickets"].rejected == 4 and again.sources["tickets"].rows == 13
+    assert _snapshot(target) == _full(data, tmp_path)
+
+
+def test_added_changed_and_removed_files(inc, tmp_path):
+    data, target = inc
+    # Added: next month's tickets, which update an earlier ticket.
+    (data / "tickets" / "tickets-2026-04.csv").write_text(
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team\n"
+        "T1,C1,2026-01-05T09:00:00Z,2026-01-05T09:30:00Z,2026-01-06T09:00:00Z,incident,email,Billing\n"
+        "T20,C3,2026-04-02T10:00:00Z,2026-04-02T10:05:00Z,,question,chat,Tech\n",
+        encoding="utf-8",
+    )
+    # Changed in place, to the same size and modification time: the content decides.
+    reviews = data / "reviews" / "reviews.csv"
+    stat = reviews.stat()
+    text = reviews.read_text(encoding="utf-8")
+    reviews.write_text(text.replace(",5,", ",4,", 1), encoding="utf-8")
+    os.utime(reviews, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert reviews.stat().st_size == stat.st_size and reviews.read_text(encoding="utf-8") != text
+    # Removed.
+    (data / "surveys" / "more.csv").unlink()
+
+    again = build(data, target, SETTINGS)
+    assert again.published, again.message
+    assert sorted(_reused(again)) == sorted([
+        "customers/customers.csv", "surveys/surveys.csv",
+        "tickets/tickets-2026-01.csv", "tickets/tickets-2026-02.csv", "tickets/tickets-2026-03.csv",
+    ])
+    assert _snapshot(target) == _full(data, tmp_path)
+    # The removed file's kept rows are gone; the changed file's earlier rows too.
+    entries = list(kept_rows.store_dir(target).glob("*/k=*.json"))
+    assert len(entries) == 7  # 2 customers+surveys, 1 review, 4 tickets
+
+
+def test_a_changed_setting_checks_every_file_again(inc, tmp_path):
+    data, target = inc
+    later = Settings(max_rejected_pct=100, timezone="Asia/Tehran", earliest_date=date(2026, 1, 10))
+    again = build(data, target, later)
+    assert again.published, again.message
+    assert _reused(again) == []
+    assert _snapshot(target) == _full(data, tmp_path, later)
+    # A setting the row rules do not read reuses the rows.
+    threshold = Settings(max_rejected_pct=100, timezone="Asia/Tehran", earliest_date=date(2026, 1, 10),
+                         promise_on_time_hours=8)
+    third = build(data, target, threshold)
+    assert len(_reused(third)) == 7
+    assert _snapshot(target) == _full(data, tmp_path, threshold, name="full2")
+
+
+def test_full_reads_every_file(inc, tmp_path):
+    data, target = inc
+    lines: list[str] = []
+    result = refresh.refresh(data, target, SETTINGS, say=lines.append, full=True)
+    assert result.published, result.message
+    assert not any(line.endswith("(unchanged: checked rows reused)") for line in lines)
+    assert any("read and checked in full (--full)" in line for line in lines)
+
+
+def test_a_file_checked_against_an_earlier_now_is_checked_again(inc, tmp_path, monkeypatch):
+    """The one rule that moves by itself: nothing after now plus the tolerance. A ticket dated
+    tomorrow + 2 days is rejected today and good in three days; its file is not reused while
+    its newest timestamp is past the bound it was checked with."""
+    data, target = inc
+    soon = (date.today() + timedelta(days=2)).isoformat()
+    (data / "tickets" / "tickets-2026-05.csv").write_text(
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team\n"
+        f"T30,C1,{soon}T09:00:00Z,,,question,email,Billing\n",
+        encoding="utf-8",
+    )
+    today = build(data, target, SETTINGS)
+    assert today.published and today.sources["tickets"].rejected == 5
+    bounds = refresh._plausible_bounds
+    monkeypatch.setattr(
+        refresh, "_plausible_bounds",
+        lambda s: {k: v + timedelta(days=3) if k in ("now", "latest") else v for k, v in bounds(s).items()},
+    )
+    later = build(data, target, SETTINGS)
+    assert "tickets/tickets-2026-05.csv" not in _reused(later)
+    assert "tickets/tickets-2026-01.csv" in _reused(later)
+    assert later.sources["tickets"].rejected == 4
+    assert _snapshot(target) == _full(data, tmp_path)
+
+
+def test_kept_rows_stay_out_of_the_inputs(tmp_path):
+    """A warehouse kept inside the data folder: its kept rows are never read as exports."""
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    target = data / "tickets" / "w.duckdb"
+    for _ in range(2):
+        result = build(data, target)
+        assert result.published, result.message
+        assert result.sources["tickets"].files == 2
