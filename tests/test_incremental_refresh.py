@@ -1,6 +1,9 @@
-"""An incremental refresh (the checked rows of unchanged files reused: cx.pipeline.kept_rows)
-gives exactly the warehouse a full refresh of the same folder gives: after files are added,
-changed in place, removed, and after a setting the row rules read is changed."""
+"""An incremental refresh (the checked rows of unchanged files reused: cx.pipeline.kept_rows;
+the previous ticket facts extended when files were only added: cx.pipeline.extend) gives the
+warehouse a full refresh of the same folder gives: after files are added, changed in place,
+removed, and after a setting the row rules read is changed. Every value is the same; the one
+exception is the number of a customer key, which an extended warehouse keeps from before (a
+surrogate for the ID: each table's key is checked to stand for the same ID)."""
 
 from __future__ import annotations
 
@@ -8,14 +11,42 @@ import os
 import shutil
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 from conftest import SMALL, build
-from test_check_batches import _snapshot, _with_more_files
+from test_check_batches import TABLES, _with_more_files
 
+from cx import metrics
 from cx.config import Settings
 from cx.pipeline import kept_rows, refresh
 
 SETTINGS = Settings(max_rejected_pct=100)
+
+
+KEYED = {**TABLES, "customer_signals_stored": "signals_end, customer_id"}
+
+
+def _snapshot(target) -> dict:
+    """Every published table in a fixed order, customer keys replaced by the IDs they stand for."""
+    out = {}
+    with duckdb.connect(str(target), read_only=True) as con:
+        keys = dict(con.execute("select customer_key, customer_id from customer_keys").fetchall())
+        assert len(set(keys.values())) == len(keys)
+        for table, order in KEYED.items():
+            cols = [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+            if "customer_key" in cols:
+                pairs = con.execute(f"select distinct customer_key, customer_id from {table}").fetchall()
+                assert all(keys.get(k) == i for k, i in pairs if k is not None), table
+                out[table] = con.execute(f"select * exclude (customer_key) from {table} order by {order}").fetchall()
+            else:
+                out[table] = con.execute(f"select * from {table} order by {order}").fetchall()
+        out["kpis"] = metrics.kpis(con)
+        out["bounds"] = con.execute("select first_day, last_day, as_of from data_bounds").fetchall()
+    return out
+
+
+def _extended(result) -> bool:
+    return any("ticket_facts extended" in line for line in result.lines)
 
 
 def _full(data, tmp_path, settings=SETTINGS, name="full"):
@@ -85,18 +116,69 @@ def test_added_changed_and_removed_files(inc, tmp_path):
     assert len(entries) == 7  # 2 customers+surveys, 1 review, 4 tickets
 
 
+def test_next_month_extends_the_ticket_facts(inc, tmp_path):
+    """Files added after the others: a new month of tickets (a new customer whose ID sorts
+    among the others, an update of an earlier ticket) and of surveys (a post-ticket survey for
+    an earlier ticket, and a response exported again that now answers another ticket)."""
+    data, target = inc
+    (data / "tickets" / "tickets-2026-04.csv").write_text(
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team\n"
+        "T2,C1,2026-01-06T09:00:00Z,2026-01-06T09:30:00Z,2026-01-07T09:00:00Z,incident,email,Billing\n"
+        "T21,C25,2026-04-02T10:00:00Z,2026-04-02T10:05:00Z,,question,chat,Tech\n",
+        encoding="utf-8",
+    )
+    (data / "surveys" / "surveys2.csv").write_text(  # sorts after the others
+        "response_id,customer_id,submitted_at,ticket_id,nps,csat,comment\n"
+        "S92,C1,2026-01-07 12:00,T1,3,1,too slow\n"
+        "S1,C1,2026-01-08 12:00,T4,10,5,changed my mind\n",
+        encoding="utf-8",
+    )
+    again = build(data, target, SETTINGS)
+    assert again.published, again.message
+    assert _extended(again)
+    assert len(_reused(again)) == 7
+    assert _snapshot(target) == _full(data, tmp_path)
+    # And once more with nothing added: extended, nothing built again.
+    third = build(data, target, SETTINGS)
+    assert any("ticket_facts extended: 0 tickets" in line for line in third.lines)
+    assert _snapshot(target) == _full(data, tmp_path, name="full2")
+
+
+def test_a_changed_customers_file_builds_the_ticket_facts_again(inc, tmp_path):
+    data, target = inc
+    path = data / "customers" / "customers.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("EU", "NA", 1), encoding="utf-8")
+    again = build(data, target, SETTINGS)
+    assert again.published, again.message
+    assert not _extended(again)
+    assert _snapshot(target) == _full(data, tmp_path)
+
+
+def test_an_added_export_column_builds_the_ticket_facts_again(inc, tmp_path):
+    data, target = inc
+    (data / "tickets" / "tickets-2026-04.csv").write_text(
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team,sentiment\n"
+        "T22,C3,2026-04-02T10:00:00Z,2026-04-02T10:05:00Z,,question,chat,Tech,calm\n",
+        encoding="utf-8",
+    )
+    again = build(data, target, SETTINGS)
+    assert again.published, again.message
+    assert not _extended(again)
+    assert _snapshot(target) == _full(data, tmp_path)
+
+
 def test_a_changed_setting_checks_every_file_again(inc, tmp_path):
     data, target = inc
     later = Settings(max_rejected_pct=100, timezone="Asia/Tehran", earliest_date=date(2026, 1, 10))
     again = build(data, target, later)
     assert again.published, again.message
-    assert _reused(again) == []
+    assert _reused(again) == [] and not _extended(again)
     assert _snapshot(target) == _full(data, tmp_path, later)
     # A setting the row rules do not read reuses the rows.
     threshold = Settings(max_rejected_pct=100, timezone="Asia/Tehran", earliest_date=date(2026, 1, 10),
                          promise_on_time_hours=8)
     third = build(data, target, threshold)
-    assert len(_reused(third)) == 7
+    assert len(_reused(third)) == 7 and not _extended(third)  # ticket facts read the setting
     assert _snapshot(target) == _full(data, tmp_path, threshold, name="full2")
 
 

@@ -91,6 +91,7 @@ class Store:
         self.version, self.latest, self.full = version, latest, full
         self.used: set[Path] = set()  # the entries this refresh reads, kept or written
         self.rows_of: dict[tuple[str, int], Path | None] = {}  # (source, file number) -> its rows' folder
+        self.unkept: set[tuple[str, int]] = set()  # files whose rows depend on other files
         self.reused: dict[str, list[int]] = {}  # source -> [files reused, files]
         self._digests_file = self.dir / "digests.json"
         try:
@@ -129,34 +130,49 @@ class Store:
         forced = getattr(f.forced, "key", "") if f.forced is not None else ""
         return _digest(self.version, f.source, f.name, forced, self._content(f))
 
+    def kept_key(self, f: InputFile) -> str:
+        """The key of a file whose rows are its own; empty for one whose rows may depend on
+        other files (never kept, and JSON, whose record sets may complete other files')."""
+        if f.fmt == "json" or (f.source, f.number) in self.unkept:
+            return ""
+        return self.key(f)
+
     def _entry(self, f: InputFile) -> Path:
         return self.dir / f.source / f"k={self.key(f)}"
 
     # -- reuse -------------------------------------------------------------------------
 
-    def lookup(self, f: InputFile) -> bool:
-        """Take the file's description from its entry when its checked rows can be reused."""
-        tally = self.reused.setdefault(f.source, [0, 0])
-        tally[1] += 1
+    def reusable(self, f: InputFile) -> dict | None:
+        """The description of the file's kept entry when its checked rows can be reused."""
         if self.full or not (self.dir / f.source).is_dir():
-            return False
+            return None
         # Without a digest from an earlier refresh, a file is new or changed: it is checked
         # unless an entry of the same name could hold it (its content digested first).
         if self._known(f) is None and not any((self.dir / f.source).glob("k=*.json")):
-            return False
+            return None
         entry = self._entry(f)
         try:
             meta = json.loads(entry.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
+            return None
         if meta.get("parquet") and not any(entry.glob("*.parquet")):
-            return False
+            return None
         latest = datetime.fromisoformat(meta["latest"])
         if meta["max_ts"] is not None and datetime.fromisoformat(meta["max_ts"]) >= min(latest, self.latest):
-            return False  # checked against another "not after now" bound: it could differ today
+            return None  # checked against another "not after now" bound: it could differ today
+        return meta
+
+    def lookup(self, f: InputFile) -> bool:
+        """Take the file's description from its entry when its checked rows can be reused."""
+        tally = self.reused.setdefault(f.source, [0, 0])
+        tally[1] += 1
+        meta = self.reusable(f)
+        if meta is None:
+            return False
         for name in _FILE_FIELDS:
             setattr(f, name, meta[name])
         f.malformed = list(meta["malformed"])
+        entry = self._entry(f)
         self.used.add(entry)
         self.rows_of[(f.source, f.number)] = entry if meta.get("parquet") else None
         tally[0] += 1
@@ -179,6 +195,7 @@ class Store:
                 # Read by this refresh only (its rows depend on other files): named like an
                 # entry, so that one view reads both.
                 dest = out / f"k=tmp{f.number}"
+                self.unkept.add((f.source, f.number))
                 if part.is_dir():
                     part.rename(dest)
                 self.rows_of[(f.source, f.number)] = dest if dest.is_dir() else None
@@ -277,6 +294,16 @@ class Store:
             f"{reused:,} of {total:,} files unchanged since an earlier refresh, their checked rows reused ("
             + ", ".join(f"{s} {r:,}/{n:,}" for s, (r, n) in self.reused.items() if n) + ")"
         )
+
+
+def create_checked_view(con, source: str, where: str = "") -> None:
+    """`checked_<source>`: the checked rows as staging reads them, without the suites' `__`
+    markers; `where` (our own condition, never a user's value) narrows them."""
+    con.execute(
+        f"create or replace temp view checked_{source} as "
+        f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
+        + (f" where {where}" if where else "")
+    )
 
 
 def _sql_text(value: str) -> str:

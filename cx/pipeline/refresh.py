@@ -25,7 +25,7 @@ from checks import row_sql
 from cx import sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
-from cx.pipeline import build, importers, kept_rows, parsing, personal
+from cx.pipeline import build, extend, importers, kept_rows, parsing, personal
 from cx.pipeline.importers import mapping_file
 from cx.pipeline.progress import Progress
 from cx.pipeline.readers import InputFile, discover, normalize_column
@@ -103,25 +103,35 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
     sources: dict[str, SourceSummary] = {s: SourceSummary() for s in SOURCE_ORDER}
     files: dict[str, list[InputFile]] = {}
     say(f"refresh {refresh_id}: data {data_dir}, time zone {settings.timezone}")
+    store = plan = None
     try:
+        if data_dir.is_dir():  # else the read stage says that it is missing
+            secret = personal.load_secret(target)
+            bounds = _plausible_bounds(settings)
+            rules = kept_rows.rules_version(settings, data_dir, secret)
+            store = kept_rows.Store(target, rules, bounds["latest"], full=full)
+            version = extend.build_version(rules, settings)
+            plan = None if full else _extension_plan(target, data_dir, version, store)
+            if plan is not None:
+                extend.start_from(plan, built)
         con = duckdb.connect(str(built))
     except (duckdb.Error, OSError) as exc:
+        if store is not None:
+            store.close(False)
+        built.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
         message = _environment_fault(exc, target)
         _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
         return RefreshResult(refresh_id, False, message, sources)
     checks.preload()
-    store, published = None, False
+    published = False
     try:
+        if plan is not None:
+            extend.prepare(con)
         _configure(con, settings, workdir)
-        secret = personal.load_secret(target)
-        personal.create_hash_macro(con, secret)
         if not data_dir.is_dir():
             raise BlockingError(f"data folder {data_dir} does not exist")
-        bounds = _plausible_bounds(settings)
-        store = kept_rows.Store(
-            target, kept_rows.rules_version(settings, data_dir, secret), bounds["latest"], full=full,
-        )
+        personal.create_hash_macro(con, secret)
         with _stage(say, progress, 1, "read") as note:
             parsing.install(con)
             sql.execute_script(con, "refresh/work_tables")
@@ -154,22 +164,34 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
             note("rejected: " + ", ".join(f"{s} {_n(v.rejected)}" for s, v in sources.items())
                  + f" | {_report_note(report)} (suites {suite_seconds:.1f} s)")
         with _stage(say, progress, 3, "stage") as note:
-            _build_staging(con, settings, sources)
+            built_in, extended = _build_staging(con, settings, sources, plan)
             note(
                 "published rows: " + ", ".join(f"{s} {_n(v.published)}" for s, v in sources.items())
                 + " | updated by later files: "
                 + ", ".join(f"{s} {_n(v.updated)}" for s, v in sources.items())
+                + f"\n      built: {_took(built_in)}"
+                + ("" if extended is None else
+                   f"\n      ticket_facts extended: {_n(extended)} tickets built again from the "
+                   f"{_n(plan.added)} added files, the other {_n(sources['tickets'].published - extended)} "
+                   "kept from the previous warehouse")
             )
         with _stage(say, progress, 4, "model") as note:
+            built_in = {}
             for entry in build.stage("model"):
+                t0 = time.perf_counter()
                 build.create(con, entry, _build_params(settings))
+                built_in[entry.name] = time.perf_counter() - t0
             as_of = con.execute("select as_of from data_bounds").fetchone()[0]
             counts = con.execute(
                 "select (select count(*) from ticket_facts), (select count(*) from failure_recoveries)"
             ).fetchone()
-            note(f"ticket_facts {_n(counts[0])} | failure_recoveries {_n(counts[1])}")
+            note(f"ticket_facts {_n(counts[0])} | failure_recoveries {_n(counts[1])}\n      built: {_took(built_in)}")
         with _stage(say, progress, 5, "publish") as note:
             _record(con, target, refresh_id, started, data_dir, settings, files, sources, as_of)
+            con.executemany("insert into built_from values (?, ?, ?, ?, ?)", [
+                (source, f.number, f.name, store.kept_key(f), version)
+                for source, found in files.items() for f in found
+            ])
             con.execute("checkpoint")
             con.close()
             warehouse.publish(built, target, refresh_id)
@@ -306,8 +328,7 @@ def read_source(
     of the same columns only, so that no file's rows depend on which others it was read with.
     Returns the files and the seconds spent on the row rules."""
     spec = SOURCES[source]
-    found = discover(data_dir, source)
-    found += importers.derived_files(data_dir, source, found)
+    found = _inputs(data_dir, source)
     if not found and spec.mandatory:
         raise BlockingError(
             f"{source}: no files in {data_dir / source}. Put the {source} exports there "
@@ -350,10 +371,7 @@ def read_source(
     flush()
     _empty_checked(con, source, bounds)
     store.create_view(con, source, found, f"work.empty_{source}")
-    con.execute(
-        f"create temp view checked_{source} as "
-        f"select columns(lambda c: not starts_with(c, '__')) from work.checked_{source}"
-    )
+    kept_rows.create_checked_view(con, source)
     if spec.mandatory and sum(f.rows for f in found) == 0 and any(f.skipped for f in found):
         reasons: dict[str, int] = {}
         for f in found:
@@ -369,6 +387,13 @@ def read_source(
             f"{source}: the files hold no rows ({', '.join(f.name for f in found)}: header only?)"
         )
     return found, rule_seconds
+
+
+def _inputs(data_dir: Path, source: str) -> list[InputFile]:
+    """The source's files in the refresh's order: its own, then those of other sources that
+    also hold its rows."""
+    found = discover(data_dir, source)
+    return found + importers.derived_files(data_dir, source, found)
 
 
 def _kept_columns(f: InputFile, source: str, table: str, original: list[str]) -> tuple[str, list[str]]:
@@ -515,7 +540,7 @@ def _build_params(settings: Settings) -> dict:
     return {"default_days": DEFAULT_WINDOW_DAYS, "tz": settings.timezone}
 
 
-def _build_staging(con, settings: Settings, sources) -> None:
+def _build_staging(con, settings: Settings, sources, plan: extend.Plan | None) -> tuple[dict[str, float], int | None]:
     """The build list's `stage` entries (queries/build.toml), while the checked rows exist:
     the staging views (one source each, the latest version of each row, typed) and the marts
     that publish each source once (ticket_facts, survey_facts, review_facts: segments from the
@@ -528,11 +553,25 @@ def _build_staging(con, settings: Settings, sources) -> None:
     # queries ran faster at every size measured (benchmarks/history/2026-11.md).
     con.execute("set disabled_optimizers = 'build_side_probe_side'")
     entries = build.stage("stage")
+    seconds, extended = {}, None
+    if plan is None:
+        con.execute("create temp table customer_keys_before (customer_key integer, customer_id varchar)")
     try:
         for entry in entries:
-            build.create(con, entry, _build_params(settings))
+            t0 = time.perf_counter()
+            if entry.name == "ticket_facts" and plan is not None:
+                extended = extend.extend_tickets(
+                    con, sql.sql_text(entry.file), sql.bind(entry.file, _build_params(settings)), plan,
+                )
+                if extended is None:  # its columns changed: built from nothing
+                    con.execute("drop table ticket_facts")
+            if extended is None or entry.name != "ticket_facts":
+                build.create(con, entry, _build_params(settings))
+            seconds[entry.name] = time.perf_counter() - t0
     finally:
         con.execute("reset disabled_optimizers")
+    con.execute("drop table if exists customer_keys_before")
+    con.execute("drop table if exists survey_facts_before")
     for source, table in PUBLISHED.items():
         n = con.execute(f"select count(*) from {table}").fetchone()[0]
         good = con.execute(f"select count(*) from checked_{source} where len(_problems) = 0").fetchone()[0]
@@ -540,6 +579,22 @@ def _build_staging(con, settings: Settings, sources) -> None:
         sources[source].updated = good - n
     _free_inputs(con, ("checked_",) + tuple(e.name for e in entries if e.kind == "temp view"))
     con.execute("detach database if exists work")
+    return seconds, extended
+
+
+def _extension_plan(target: Path, data_dir: Path, version: str, store: kept_rows.Store) -> extend.Plan | None:
+    """Whether the previous warehouse's ticket facts can be extended (cx/pipeline/extend.py)."""
+    try:
+        found = {s: _inputs(data_dir, s) for s in SOURCE_ORDER}
+    except BlockingError:
+        return None  # the read stage says what is wrong
+    return extend.plan(target, version, found, store.kept_key, lambda f: store.reusable(f) is not None)
+
+
+def _took(seconds: dict[str, float]) -> str:
+    """The tables a stage built that took a noticeable time, slowest first."""
+    slow = sorted(((s, n) for n, s in seconds.items() if s >= 0.05), reverse=True)
+    return ", ".join(f"{n} {s:.1f} s" for s, n in slow) or "each in under 0.1 s"
 
 
 def _free_inputs(con, prefixes: tuple[str, ...], names: set[str] = frozenset()) -> None:

@@ -1,6 +1,6 @@
 -- One row: the first and last local day of any event, the tickets' as-of time (the
 -- latest created, first response or resolution), which the 14-day rule counts up to, and
--- the highest customer key (customer_keys are 1..customer_keys), which sets of customers
+-- the highest customer key (every key is in 1..customer_keys), which sets of customers
 -- are sized by (customer_set).
 with
 
@@ -22,7 +22,7 @@ final as (
         min(d.first_day) as first_day,
         max(d.last_day) as last_day,
         any_value(t.as_of) as as_of,
-        (select count(*) from customer_keys) as customer_keys
+        (select coalesce(max(customer_key), 0) from customer_keys) as customer_keys
     from days as d, ticket_times as t
 )
 

@@ -25,3 +25,15 @@ create table refresh_inputs (
     rejected bigint,
     skipped bigint  -- rows the export marks as not an answer (deleted tickets, offered ratings)
 );
+
+-- The input files this warehouse was built from, in the refresh's order, with the key of each
+-- one's kept checked rows (cx/pipeline/kept_rows.py; empty for a file that is never kept) and
+-- the version of the build (rules, settings, staging and marts): the next refresh extends
+-- this warehouse's ticket facts instead of rebuilding them when it only adds files after these.
+create table built_from (
+    source varchar,
+    file_no bigint,
+    file varchar,
+    key varchar,
+    version varchar
+);
