@@ -1,6 +1,6 @@
 """Benchmark: how long each dashboard page takes to draw in a real browser.
 
-    .venv/bin/python benchmarks/pages.py --warehouse benchmarks/out/warehouse-10000000.duckdb
+    .venv/bin/python benchmarks/pages.py --warehouse benchmarks/out/run-10000000-surveys-2000000/warehouse.duckdb
     .venv/bin/python benchmarks/pages.py --warehouse W --pages overview,segments --append
     .venv/bin/python benchmarks/pages.py --warehouse W --baseline /tmp/main-checkout   # before/after
     make bench-pages
@@ -566,7 +566,8 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--warehouse", type=Path, default=ROOT / "benchmarks" / "out" / "warehouse-10000000.duckdb",
+    parser.add_argument("--warehouse", type=Path,
+                        default=ROOT / "benchmarks" / "out" / "run-10000000-surveys-2000000" / "warehouse.duckdb",
                         help="the warehouse to serve (default: what `make bench` builds at 10M tickets)")
     parser.add_argument("--pages", default=",".join(PAGES),
                         help=f"comma-separated, in order (default: {','.join(PAGES)})")
