@@ -112,7 +112,7 @@ def test_added_changed_and_removed_files(inc, tmp_path):
     ])
     assert _snapshot(target) == _full(data, tmp_path)
     # The removed file's kept rows are gone; the changed file's earlier rows too.
-    entries = list(kept_rows.store_dir(target).glob("*/k=*.json"))
+    entries = list(kept_rows.store_dir(target).glob("*/*.json"))
     assert len(entries) == 7  # 2 customers+surveys, 1 review, 4 tickets
 
 
@@ -225,3 +225,40 @@ def test_kept_rows_stay_out_of_the_inputs(tmp_path):
         result = build(data, target)
         assert result.published, result.message
         assert result.sources["tickets"].files == 2
+
+
+def test_a_promise_due_later_does_not_stop_reuse(inc, tmp_path):
+    """A promise may lie years ahead (its own allowance): its file is reused like any other."""
+    data, target = inc
+    due = (date.today() + timedelta(days=100)).isoformat()
+    (data / "tickets" / "tickets-2026-05.csv").write_text(
+        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team,promised_at\n"
+        f"T31,C1,2026-03-05T09:00:00Z,,,question,email,Billing,{due}T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    first = build(data, target, SETTINGS)
+    assert first.published and first.sources["tickets"].rejected == 4
+    again = build(data, target, SETTINGS)
+    assert "tickets/tickets-2026-05.csv" in _reused(again)
+    assert _snapshot(target) == _full(data, tmp_path)
+
+
+def test_a_warehouse_folder_named_like_a_partition(tmp_path):
+    """`name=value` folders in the warehouse's own path are not read as columns of the rows."""
+    target = tmp_path / "region=EU" / "w.duckdb"
+    target.parent.mkdir()
+    for _ in range(2):
+        result = build(SMALL, target)
+        assert result.published, result.message
+    with duckdb.connect(str(target), read_only=True) as con:
+        cols = [d[0] for d in con.execute("select * from ticket_facts limit 0").description]
+    assert cols.count("region") == 1 and "_kept_key" not in cols
+    assert _snapshot(target) == _snapshot_of_full(SMALL, tmp_path)
+
+
+def _snapshot_of_full(data, tmp_path):
+    target = tmp_path / "plain" / "w.duckdb"
+    target.parent.mkdir()
+    shutil.copy(tmp_path / "region=EU" / ".cx-secret", target.parent / ".cx-secret")
+    assert build(data, target).published
+    return _snapshot(target)

@@ -3,17 +3,18 @@
 Analysts refresh with one new export at a time; reading and checking every earlier export
 again would cost the whole history each time. So each file's checked rows (the row rules'
 output, queries/checks/rows.sql) are written once, as Parquet, under
-`<warehouse>.rows/<source>/k=<key>/`, with what the refresh knows of the file beside them
-(`k=<key>.json`: its rows, format, encoding, skipped rows, the lines that could not be split).
+`<warehouse>.rows/<source>/<key>/`, with what the refresh knows of the file beside them
+(`<key>.json`: its rows, format, encoding, skipped rows, the lines that could not be split).
 
 The key is a digest of everything the checked rows depend on: the file's content and name,
 the code of the readers, importers and row rules, the DuckDB version, the settings the rules
 read (time zone, earliest date, future tolerance), the data folder's mappings file and the
 installation's secret (e-mail addresses are kept hashed with it). A refresh reads and checks
 only the files whose key it has not kept; the rest come from their Parquet. The one input of
-the rules that moves by itself is the time bound "not after now plus the tolerance": a kept
-file is reused only when all its timestamps are before both the bound it was checked with and
-today's, so that it would be checked the same today. A file whose rows depend on other files
+the rules that moves by itself is the time bound "not after now plus the tolerance" (plus a
+column's own allowance, such as a promise's years): a kept file is reused only when each of
+its timestamps is before both the bound it was checked with and today's, so that it would be
+checked the same today. A file whose rows depend on other files
 (JSON record sets completed from other files, a format replaced by another file's rows) is
 checked every time and never kept.
 
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import duckdb
 
+from checks.rules import RULES, TIMESTAMP
 from cx.pipeline import personal
 from cx.pipeline.readers import InputFile, literal_path
 
@@ -138,7 +140,7 @@ class Store:
         return self.key(f)
 
     def _entry(self, f: InputFile) -> Path:
-        return self.dir / f.source / f"k={self.key(f)}"
+        return self.dir / f.source / self.key(f)
 
     # -- reuse -------------------------------------------------------------------------
 
@@ -148,7 +150,7 @@ class Store:
             return None
         # Without a digest from an earlier refresh, a file is new or changed: it is checked
         # unless an entry of the same name could hold it (its content digested first).
-        if self._known(f) is None and not any((self.dir / f.source).glob("k=*.json")):
+        if self._known(f) is None and not any((self.dir / f.source).glob("*.json")):
             return None
         entry = self._entry(f)
         try:
@@ -185,16 +187,22 @@ class Store:
         file's number) written one folder a file; the files numbered in `keep` become entries."""
         out = self._scratch / f"{files[0].source}-{files[0].number}"
         out.parent.mkdir(parents=True, exist_ok=True)
+        # Each row carries its file's key (constant within a file: stored once a row group), by
+        # which the view numbers the files of a refresh; a folder name would be read as a
+        # partition, and so would any `name=value` folder of the warehouse's own path.
+        keys = {f.number: self.key(f) if f.number in keep else f"tmp{f.number}" for f in files}
+        key_of = "case _file_no " + " ".join(f"when {n} then '{k}'" for n, k in keys.items()) + " end"
         con.execute(
-            f"copy ({query}) to '{_sql_text(str(out))}' (format parquet, partition_by (_file_no))", params,
+            f"copy (select *, {key_of} as _kept_key from ({query})) to '{_sql_text(str(out))}' "
+            "(format parquet, partition_by (_file_no))", params,
         )
-        stamps = self._max_timestamps(con, out)
+        stamps = self._max_timestamps(con, out, keys, files[0].source)
         for f in files:
             part = out / f"_file_no={f.number}"
             if f.number not in keep:
                 # Read by this refresh only (its rows depend on other files): named like an
                 # entry, so that one view reads both.
-                dest = out / f"k=tmp{f.number}"
+                dest = out / keys[f.number]
                 self.unkept.add((f.source, f.number))
                 if part.is_dir():
                     part.rename(dest)
@@ -217,24 +225,28 @@ class Store:
             os.replace(tmp, entry.with_suffix(".json"))
             self.used.add(entry)
 
-    def _max_timestamps(self, con, out: Path) -> dict[int, datetime | None]:
-        """Each file's latest timestamp of any typed column, rejected rows included."""
+    def _max_timestamps(self, con, out: Path, keys: dict[int, str], source: str) -> dict[int, datetime | None]:
+        """Each file's latest timestamp of any typed column, rejected rows included, less the
+        days that column may lie after the bound (a promise may lie years ahead): what the
+        bound "not after now plus the tolerance" is compared with."""
         glob = literal_path(out) + "/*/*.parquet"
         if not any(out.glob("*/*.parquet")):
             return {}
+        have = {name for name, *_ in con.execute(
+            "describe select * from read_parquet($g, hive_partitioning = false)", {"g": glob}
+        ).fetchall()}
         cols = [
-            name for name, kind, *_ in con.execute(
-                "describe select * from read_parquet($g, hive_partitioning = true)", {"g": glob}
-            ).fetchall()
-            if name.startswith("_v_") and kind.startswith("TIMESTAMP")
+            f'max("_v_{c.name}") - interval {int(c.future_days)} day'
+            for c in RULES[source].columns if c.type == TIMESTAMP and f"_v_{c.name}" in have
         ]
         if not cols:
             return {}
-        top = ", ".join(f'max("{c}")' for c in cols)
-        return dict(con.execute(
-            f"select _file_no, greatest({top}) from read_parquet($g, hive_partitioning = true) group by _file_no",
+        latest = dict(con.execute(
+            f"select _kept_key, greatest({', '.join(cols)}) from read_parquet($g, hive_partitioning = false) "
+            "group by _kept_key",
             {"g": glob},
         ).fetchall())
+        return {n: latest.get(k) for n, k in keys.items()}
 
     # -- reading -----------------------------------------------------------------------
 
@@ -247,7 +259,7 @@ class Store:
             folder = self.rows_of.get((source, f.number))
             if folder is not None:
                 parts.append(literal_path(folder) + "/*.parquet")
-                numbers.append((folder.name[2:], f.number))
+                numbers.append((folder.name, f.number))
         con.execute(f"create or replace table work.kept_files_{source} (k varchar, file_no bigint)")
         if numbers:
             con.executemany(f"insert into work.kept_files_{source} values (?, ?)", numbers)
@@ -255,9 +267,9 @@ class Store:
         if parts:
             paths = ", ".join(f"'{_sql_text(p)}'" for p in parts)
             body += (
-                " union all by name select n.file_no as _file_no, r.* exclude (k) "
-                f"from read_parquet([{paths}], hive_partitioning = true, hive_types_autocast = false, "
-                f"union_by_name = true) as r inner join work.kept_files_{source} as n on r.k = n.k"
+                " union all by name select n.file_no as _file_no, r.* exclude (_kept_key) "
+                f"from read_parquet([{paths}], hive_partitioning = false, union_by_name = true) as r "
+                f"inner join work.kept_files_{source} as n on r._kept_key = n.k"
             )
         con.execute(f"create or replace view work.checked_{source} as {body}")
 
@@ -275,7 +287,7 @@ class Store:
             os.replace(tmp, self._digests_file)
             if published:
                 for folder in [p for p in self.dir.iterdir() if p.is_dir() and not p.name.startswith("tmp-")]:
-                    for entry in folder.glob("k=*.json"):
+                    for entry in folder.glob("*.json"):
                         kept = entry.with_suffix("")
                         if kept not in self.used:
                             entry.unlink(missing_ok=True)
