@@ -75,9 +75,17 @@ def rules_version(settings, data_dir: Path, secret: bytes) -> str:
     return _digest(*parts)
 
 
-def _content_digest(path: Path) -> str:
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _content_digest(path: Path) -> tuple[list[int], str]:
+    """The file's size and times, taken before its content is read, and the content's digest:
+    a file written while it is read is digested again next time."""
+    stat = _stat(path)
     with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "blake2b").hexdigest()[:32]
+        return stat, hashlib.file_digest(fh, "blake2b").hexdigest()[:32]
 
 
 class Store:
@@ -112,20 +120,16 @@ class Store:
             if self._known(f) is None and f.path not in self._pending:
                 self._pending[f.path] = self._pool.submit(_content_digest, f.path)
 
-    def _stat(self, f: InputFile) -> list:
-        st = f.path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
     def _known(self, f: InputFile) -> str | None:
         seen = self._digests.get(str(f.path))
-        return seen[1] if seen and seen[0] == self._stat(f) else None
+        return seen[1] if seen and seen[0] == _stat(f.path) else None
 
     def _content(self, f: InputFile) -> str:
         digest = self._known(f)
         if digest is None:
             future = self._pending.pop(f.path, None) or self._pool.submit(_content_digest, f.path)
-            digest = future.result()
-            self._digests[str(f.path)] = [self._stat(f), digest]
+            stat, digest = future.result()
+            self._digests[str(f.path)] = [stat, digest]
         return digest
 
     def key(self, f: InputFile) -> str:
