@@ -45,6 +45,13 @@ def _snapshot(target) -> dict:
     return out
 
 
+def _tickets(data, name: str, *rows: str, extra: str = "") -> None:
+    """A tickets export in the contract's columns (and `extra` ones), one line a row."""
+    header = "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team"
+    header += "," + extra if extra else ""
+    (data / "tickets" / name).write_text("\n".join((header, *rows)) + "\n", encoding="utf-8")
+
+
 def _extended(result) -> bool:
     return any("ticket_facts extended" in line for line in result.lines)
 
@@ -197,11 +204,7 @@ def test_a_file_checked_against_an_earlier_now_is_checked_again(inc, tmp_path, m
     its newest timestamp is past the bound it was checked with."""
     data, target = inc
     soon = (date.today() + timedelta(days=2)).isoformat()
-    (data / "tickets" / "tickets-2026-05.csv").write_text(
-        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team\n"
-        f"T30,C1,{soon}T09:00:00Z,,,question,email,Billing\n",
-        encoding="utf-8",
-    )
+    _tickets(data, "tickets-2026-05.csv", f"T30,C1,{soon}T09:00:00Z,,,question,email,Billing")
     today = build(data, target, SETTINGS)
     assert today.published and today.sources["tickets"].rejected == 5
     bounds = refresh._plausible_bounds
@@ -231,11 +234,8 @@ def test_a_promise_due_later_does_not_stop_reuse(inc, tmp_path):
     """A promise may lie years ahead (its own allowance): its file is reused like any other."""
     data, target = inc
     due = (date.today() + timedelta(days=100)).isoformat()
-    (data / "tickets" / "tickets-2026-05.csv").write_text(
-        "ticket_id,customer_id,created_at,first_response_at,resolved_at,type,channel,team,promised_at\n"
-        f"T31,C1,2026-03-05T09:00:00Z,,,question,email,Billing,{due}T09:00:00Z\n",
-        encoding="utf-8",
-    )
+    _tickets(data, "tickets-2026-05.csv", f"T31,C1,2026-03-05T09:00:00Z,,,question,email,Billing,{due}T09:00:00Z",
+             extra="promised_at")
     first = build(data, target, SETTINGS)
     assert first.published and first.sources["tickets"].rejected == 4
     again = build(data, target, SETTINGS)
