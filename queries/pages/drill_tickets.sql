@@ -12,7 +12,8 @@ signals as (
 
 tickets as (
     select
-        t.*,
+        t.created_at, t.ticket_id, t.customer_id, t.type, t.priority, t.channel, t.team, t.agent,
+        t.first_response_hours, t.resolution_hours, t.reopens, t.promise_kept, t.post_csat, t.post_response_id,
         coalesce(segment_of(
             $dim, t.region, t.product, t.tier, t.language, t.channel, t.team, t.agent, t.type, t.priority, t.platform,
             case when sig.customer_id is null then 'no' else 'yes' end
@@ -21,14 +22,14 @@ tickets as (
     left join signals as sig on t.customer_id = sig.customer_id
 ),
 
-outcomes as (select ticket_id, outcome, outcome_reason from failure_recoveries),
-
+-- Only the listed rows are joined to their outcome (joining every matching ticket before
+-- the limit was most of the work over all data); `matching` is read twice (the list and the
+-- count), so it carries only the columns shown.
 post_comments as (select response_id, comment from survey_facts where comment is not null),
 
 matching as (
-    select t.*, o.outcome, o.outcome_reason, c.comment as post_comment
+    select t.*, c.comment as post_comment
     from tickets as t
-    left join outcomes as o on t.ticket_id = o.ticket_id
     left join post_comments as c on t.post_response_id = c.response_id
     where t.segment = $seg
         and (
@@ -39,28 +40,37 @@ matching as (
         )
 ),
 
+listed as (
+    select *
+    from matching
+    order by created_at desc, ticket_id
+    limit $limit
+),
+
+outcomes as (select ticket_id, outcome, outcome_reason from failure_recoveries),
+
 final as (
     select
-        created_at,
-        ticket_id,
-        customer_id,
-        type,
-        priority,
-        channel,
-        team,
-        agent,
-        first_response_hours,
-        resolution_hours,
-        reopens,
-        promise_kept,
-        post_csat,
-        outcome,
-        outcome_reason,
-        post_comment,
-        count(*) over () as matching
-    from matching
+        l.created_at,
+        l.ticket_id,
+        l.customer_id,
+        l.type,
+        l.priority,
+        l.channel,
+        l.team,
+        l.agent,
+        l.first_response_hours,
+        l.resolution_hours,
+        l.reopens,
+        l.promise_kept,
+        l.post_csat,
+        o.outcome,
+        o.outcome_reason,
+        l.post_comment,
+        (select count(*) from matching) as matching
+    from listed as l
+    left join outcomes as o on l.ticket_id = o.ticket_id
 )
 
 select * from final
 order by created_at desc, ticket_id
-limit $limit

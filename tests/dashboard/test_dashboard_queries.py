@@ -169,6 +169,19 @@ def test_drill_tickets_carry_outcome_and_post_ticket_comment(con):
         "ticket_id"] == "T1"
 
 
+def test_drill_tickets_limit_lists_the_newest_and_counts_them_all(con):
+    """The outcome is joined to the listed rows only, the count to none: a limit keeps the
+    newest tickets with their outcome, and `matching` still counts every match."""
+    everyone = rows(con, "pages/drill_tickets", **ALL, dim="team", seg="Billing", q="", limit=None)
+    first = rows(con, "pages/drill_tickets", **ALL, dim="team", seg="Billing", q="", limit=1)
+    assert first == everyone[:1]
+    assert first[0]["matching"] == len(everyone) == 2
+    by_id = sorted(everyone, key=lambda r: r["ticket_id"])
+    newest = sorted(by_id, key=lambda r: r["created_at"], reverse=True)[0]  # created_at desc, then ticket_id
+    assert first[0]["ticket_id"] == newest["ticket_id"] and "outcome" in first[0]
+    assert rows(con, "pages/drill_tickets", **ALL, dim="team", seg="Billing", q="no such text", limit=1) == []
+
+
 def test_drill_reviews_of_unknown_segment(con):
     got = rows(con, "pages/drill_reviews", **ALL, dim="region", seg="(not set)", q="", limit=None)
     assert [r["review_id"] for r in got] == ["V2"]
