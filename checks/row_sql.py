@@ -76,7 +76,7 @@ def _sections(rules: SourceRules) -> dict[str, str]:
         "cleaned": _SEP.join(f"{_CLEAN.get(c.type, 'clean_text')}({c.name}) as {c.name}" for c in columns),
         "typed": _SEP.join(f"{_TO[c.type]}({c.name}) as _v_{c.name}" for c in typed),
         "typed_text": ", ".join(c.name for c in typed),
-        "problems": _SEP.join(f"{p} as __p{i}" for i, p in enumerate(problems)),
+        "problems": _SEP.join(f"__p{i}: {p}" for i, p in enumerate(problems)),
         "problem_names": ", ".join(f"__p{i}" for i in range(len(problems))),
         "no_problems": " and ".join(f"__p{i} is null" for i in range(len(problems))),
         "markers": _SEP.join(_markers(rules, unique[0], typed)),

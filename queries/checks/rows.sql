@@ -56,7 +56,8 @@ typed as (
 ),
 
 -- Each rule the row can break, as its own column (check_* macros of
--- queries/macros/parsing.sql): null where the row keeps it.
+-- queries/macros/parsing.sql): null where the row keeps it. Named `__p<n>: check_...(...)`,
+-- one call a line, the form tests/checks/test_layers.py reads the rules from.
 ruled as (
     select
         *,
