@@ -38,7 +38,6 @@ _TO = {TIMESTAMP: "to_ts", INTEGER: "to_int", NUMBER: "to_num", BOOLEAN: "to_boo
 # Digits are made ASCII in timestamps and numbers; text and yes/no values are only trimmed.
 _CLEAN = {TIMESTAMP: "clean_num", INTEGER: "clean_num", NUMBER: "clean_num"}
 _SEP = ",\n        "
-_CHECK_SEP = ",\n            "
 
 
 @cache
@@ -69,6 +68,7 @@ def _sections(rules: SourceRules) -> dict[str, str]:
     if len(unique) != 1:
         raise ValueError(f"{rules.name}: the row checks need exactly one column unique within a file, not {unique}")
     typed = _in_reason_order(rules, [c for c in columns if c.typed])
+    problems = _problems(rules)
     return {
         "raw_table": f"raw_{rules.name}",
         "id": unique[0],
@@ -76,7 +76,9 @@ def _sections(rules: SourceRules) -> dict[str, str]:
         "cleaned": _SEP.join(f"{_CLEAN.get(c.type, 'clean_text')}({c.name}) as {c.name}" for c in columns),
         "typed": _SEP.join(f"{_TO[c.type]}({c.name}) as _v_{c.name}" for c in typed),
         "typed_text": ", ".join(c.name for c in typed),
-        "problems": _CHECK_SEP.join(_problems(rules)),
+        "problems": _SEP.join(f"__p{i}: {p}" for i, p in enumerate(problems)),
+        "problem_names": ", ".join(f"__p{i}" for i in range(len(problems))),
+        "no_problems": " and ".join(f"__p{i} is null" for i in range(len(problems))),
         "markers": _SEP.join(_markers(rules, unique[0], typed)),
     }
 

@@ -55,16 +55,29 @@ typed as (
     left join repeated on cleaned._file_no = repeated._file_no and cleaned./*@ id @*/ = repeated./*@ id @*/
 ),
 
--- The rules the row breaks, in the table's reason order (check_* macros of
--- queries/macros/parsing.sql): the first names the column `rejected_rows` shows.
-checked as (
+-- Each rule the row can break, as its own column (check_* macros of
+-- queries/macros/parsing.sql): null where the row keeps it. Named `__p<n>: check_...(...)`,
+-- one call a line, the form tests/checks/test_layers.py reads the rules from.
+ruled as (
     select
         *,
-        case when __malformed is not null then malformed_problems(__malformed, __raw_line) else list_filter([
-            /*@ problems @*/
-        ], lambda p: p is not null) end as _problems,
-        len(_problems) > 0 and __malformed is null as _with_record
+        /*@ problems @*/
     from typed
+),
+
+-- The rules the row breaks, in the table's reason order: the first names the column
+-- `rejected_rows` shows. Nearly every row breaks none: a null test per rule tells so, where
+-- building and filtering the list of every rule's result for every row cost more.
+checked as (
+    select
+        * exclude (/*@ problem_names @*/),
+        case
+            when __malformed is not null then malformed_problems(__malformed, __raw_line)
+            when /*@ no_problems @*/ then []
+            else list_filter([/*@ problem_names @*/], lambda p: p is not null)
+        end as _problems,
+        len(_problems) > 0 and __malformed is null as _with_record
+    from ruled
 ),
 
 final as (

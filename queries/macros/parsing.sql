@@ -6,9 +6,17 @@
 
 -- Trims spaces, tabs, line breaks and no-break spaces; empty is null. Most values have
 -- nothing to trim: a cheap test first, the replacement only where it is needed.
+-- The test of the first character is two string comparisons, which DuckDB answers from the
+-- prefix it keeps beside each string, where a regular expression is a call per value (the
+-- largest cost of the row checks). Comparisons are bytewise: a value starts with one of
+-- tab, line feed, form feed, carriage return or space (RE2's \s) only if it sorts before
+-- '!' (every byte below 0x21, and the empty string, also go the slow way, which leaves
+-- them as they are), and with a no-break space (bytes C2 A0) exactly when it sorts from
+-- chr(160) (U+00A0) up to, not including, chr(161). The last character has no such test: RE2 checks it.
+-- tests/checks/test_clean_text.py holds the equivalence with the regular expressions alone.
 create or replace temp macro clean_text(v) as (
     case
-        when regexp_matches(v, '^[\s\x{00A0}]|[\s\x{00A0}]$')
+        when v < '!' or (v >= chr(160) and v < chr(161)) or regexp_matches(v, '[\s\x{00A0}]$')
             then nullif(regexp_replace(v, '^[\s\x{00A0}]+|[\s\x{00A0}]+$', '', 'g'), '')
         else nullif(v, '')
     end
@@ -18,12 +26,15 @@ create or replace temp macro clean_text(v) as (
 -- is slow, so only values that hold such a digit pay for it, and only values beyond ASCII
 -- (more bytes than characters; DuckDB's column statistics often prove there are none) pay
 -- for looking.
-create or replace temp macro clean_num(v) as
-    clean_text(case
+-- clean_text is applied in each branch, not to the case: its argument would be computed as
+-- often as clean_text names it.
+create or replace temp macro clean_num(v) as (
+    case
         when strlen(v) <> length(v) and regexp_matches(v, '[۰-۹٠-٩]')
-            then translate(v, '۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩', '01234567890123456789')
-        else v
-    end);
+            then clean_text(translate(v, '۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩', '01234567890123456789'))
+        else clean_text(v)
+    end
+);
 
 -- A timestamptz as naive UTC. Its microseconds since the epoch are that already: integer
 -- arithmetic, where timezone('UTC', x) goes through ICU, a large share of all timestamp
