@@ -299,6 +299,12 @@ class Store:
         except OSError:
             pass  # the kept rows only save time: the next refresh checks what it cannot reuse
 
+    def reuse_note(self) -> str:
+        """The refresh's summary of what it reused: `34 of 37 files reused`."""
+        reused = sum(r for r, _ in self.reused.values())
+        total = sum(n for _, n in self.reused.values())
+        return "every file read (--full)" if self.full else f"{reused:,} of {total:,} files reused"
+
     def summary(self) -> str:
         reused = sum(r for r, _ in self.reused.values())
         total = sum(n for _, n in self.reused.values())

@@ -223,6 +223,7 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         + ", ".join(f"{v.published:,} {s}" for s, v in sources.items())
         + f"; {_rows(sum(v.rejected for v in sources.values()))} rejected"
         + f"; {_rows(sum(v.updated for v in sources.values()))} updated by later files"
+        + f"; {store.reuse_note()}"
     )
     reasons: dict[str, int] = {}
     for found in files.values():
