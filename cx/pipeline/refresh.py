@@ -36,7 +36,7 @@ MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
 # What DuckDB's memory_limit accepts: a number and a unit (2GB, 1.5 GiB, 800MB) or a percentage.
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
 # Input bytes checked in one query: enough that planning a query is small next to running
-# it, little enough that the raw text stays in memory (all of a large source in one query
+# it, little enough that the raw text stays in memory (a larger file is checked alone) (all of a large source in one query
 # spilled to disk and ran slower than the same rows a file at a time: benchmarks/history).
 CHECK_BATCH_BYTES = 200_000_000
 # And at most this many files: a query over a union of thousands of small files spends its
@@ -363,7 +363,7 @@ def read_source(
         table, original = importers.read(con, f, table, workdir, companions, mappings, found[:i])
         progress.file(f.described)
         select, kept = _kept_columns(f, source, table, original)
-        if batch and (tuple(kept) != batch[0][2] or batch_bytes >= CHECK_BATCH_BYTES
+        if batch and (tuple(kept) != batch[0][2] or batch_bytes + f.bytes > CHECK_BATCH_BYTES
                       or len(batch) >= CHECK_BATCH_FILES):
             flush()
         _register_file(con, source, f)
