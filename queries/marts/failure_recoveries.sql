@@ -45,23 +45,15 @@ outcomes as (
     cross join bounds as b
 ),
 
--- The ASOF join on the three columns it needs, then back to the failures by row: an ASOF
--- join sorts both sides, and on the failures with every column it was most of this mart.
-loyalty_picks as (
+loyalty as (
     select
-        o.ticket_id,
+        o.*,
         a.response_id as loyalty_candidate_id,
         a.nps as loyalty_candidate_nps,
         a.submitted_at as loyalty_candidate_at
-    from (select ticket_id, customer_key, loyalty_from from outcomes) as o
+    from outcomes as o
     asof left join nps_answers as a
         on o.customer_key = a.customer_key and o.loyalty_from <= a.submitted_at
-),
-
-loyalty as (
-    select o.*, p.* exclude (ticket_id)
-    from outcomes as o
-    left join loyalty_picks as p on o.ticket_id = p.ticket_id
 ),
 
 final as (
