@@ -36,8 +36,9 @@ MEMORY_LIMIT = os.environ.get("CX_MEMORY_LIMIT", "2GB")
 # What DuckDB's memory_limit accepts: a number and a unit (2GB, 1.5 GiB, 800MB) or a percentage.
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|%)", re.IGNORECASE)
 # Input bytes checked in one query: enough that planning a query is small next to running
-# it, little enough that the raw text stays in memory (a larger file is checked alone) (all of a large source in one query
+# it, little enough that the raw text stays in memory (all of a large source in one query
 # spilled to disk and ran slower than the same rows a file at a time: benchmarks/history).
+# A file that would take a batch past it is checked alone.
 CHECK_BATCH_BYTES = 200_000_000
 # And at most this many files: a query over a union of thousands of small files spends its
 # time and memory planning the union (benchmarks/history/2026-12.md, 2,000 one-row files).
