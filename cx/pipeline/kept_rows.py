@@ -196,7 +196,6 @@ class Store:
         # partition, and so would any `name=value` folder of the warehouse's own path.
         keys = {f.number: self.key(f) if f.number in keep else f"tmp{f.number}" for f in files}
         key_of = "case _file_no " + " ".join(f"when {n} then '{k}'" for n, k in keys.items()) + " end"
-        rows = f"select *, {key_of} as _kept_key from ({query})"
         if len(files) == 1:
             # One file: the folder and columns a partitioned write would make (which leaves
             # out the partition column), without its cost: it buffers rows per partition.
@@ -205,6 +204,7 @@ class Store:
             rows = f"select * exclude (_file_no), {key_of} as _kept_key from ({query})"
             con.execute(f"copy ({rows}) to '{_sql_text(str(part / 'data_0.parquet'))}' (format parquet)", params)
         else:
+            rows = f"select *, {key_of} as _kept_key from ({query})"
             con.execute(f"copy ({rows}) to '{_sql_text(str(out))}' (format parquet, partition_by (_file_no))", params)
         stamps = self._max_timestamps(con, out, keys, files[0].source)
         for f in files:
