@@ -125,7 +125,10 @@ def test_a_link_reproduces_the_view(browser, server):
     # ... and the link alone, opened elsewhere, shows the same numbers.
     other = open_page(browser, url, "Overview")
     assert other.locator('[data-testid="stMetric"]').first.inner_text() == shown
-    assert "EU" in other.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    # The Region filter by its label: the sidebar's widgets may still be arriving in order.
+    region = other.locator('[data-testid="stMultiSelect"]').filter(has_text="Region").first
+    region.wait_for(timeout=30000)
+    assert "EU" in region.inner_text()
     check(other, "overview-from-link")
     other.close()
 
