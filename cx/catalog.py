@@ -38,7 +38,7 @@ GRAIN_GROUPS = {
     "segment": ("surveys", "reviews", "tickets", "failures", "derived"),
     "compared": ("surveys", "tickets"),
 }
-TESTS = ("nps", "proportion")
+TESTS = ("nps", "proportion", "mean")
 DIRECTIONS = ("higher", "lower", "none")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _MARKER = re.compile(r"/\*@\s*(measures|final)\s+([a-z]+)(?:\s+([a-z]+))?\s*@\*/")
@@ -237,6 +237,8 @@ def _check_references(c: Catalog) -> None:
             raise CatalogError(f"{where}: a proportion test needs yes (the count of yes answers)")
         if m.test == "nps" and not (m.yes and m.no and m.margin):
             raise CatalogError(f"{where}: an NPS test needs yes, no and margin")
+        if m.test == "mean" and not m.margin:
+            raise CatalogError(f"{where}: a mean test needs margin (the mean's 95% margin of error)")
         if m.test and not m.n:
             raise CatalogError(f"{where}: a test needs n (the sample size)")
         if m.tile and m.kind != "value":

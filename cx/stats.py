@@ -146,6 +146,19 @@ def nps_difference(
     return _z_result(diff, se)
 
 
+def mean_difference(
+    mean_a: float | None, moe_a: float | None, n_a: int | None,
+    mean_b: float | None, moe_b: float | None, n_b: int | None,
+    min_n: int = MIN_TEST_N,
+) -> TestResult | None:
+    """Is mean a (a CES, a star rating) different from mean b? A large-sample z-test from
+    each mean's 95% margin (1.96 × sd / √n): the arithmetic of nps_difference, whose margin
+    is an NPS's. A mean with no margin (one answer) is not tested."""
+    if moe_a is None or moe_b is None or _nan(moe_a) or _nan(moe_b):
+        return None if None in (mean_a, mean_b) else TestResult(float(mean_a) - float(mean_b), None, None)
+    return nps_difference(mean_a, moe_a, n_a, mean_b, moe_b, n_b, min_n)
+
+
 def nps_counts_difference(
     promoters_a: int, detractors_a: int, n_a: int,
     promoters_b: int, detractors_b: int, n_b: int,

@@ -21,13 +21,18 @@ import streamlit as st  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="CX analytics", page_icon=":material/monitoring:", layout="wide")
+# The tab icon is a file of ours: an emoji or a material icon as page_icon is fetched from the
+# internet, and the dashboard must work offline.
+st.set_page_config(page_title="CX analytics", page_icon=str(ROOT / "dashboard" / "assets" / "icon.png"), layout="wide")
 
 from cx.catalog import CatalogError  # noqa: E402
 from dashboard import data, frame  # noqa: E402
 
 page = st.navigation([
-    st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    # The overview is the root page; it answers at /overview too, the address people copy from
+    # the menu's name (the root page's own url_path is never served).
+    st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
+    st.Page(HERE / "overview.py", title="Overview", url_path="overview", visibility="hidden"),
     st.Page(HERE / "segments.py", title="Segments", icon=":material/segment:", url_path="segments"),
     st.Page(HERE / "recovery.py", title="Service recovery", icon=":material/healing:", url_path="recovery"),
     st.Page(HERE / "promises.py", title="Promises", icon=":material/handshake:", url_path="promises"),

@@ -47,32 +47,52 @@ def trend(df: pd.DataFrame, grain: str, window: tuple[date, date], targets: dict
     unit = "week" if grain == "week" else "month"
     x = [pd.Timestamp(v) for v in df["bucket_start"]]
     period = [_bucket_label(r, grain) for r in df.itertuples(index=False)]
-    partial = ["<br><i>partial: only the days inside the selected dates</i>" if p else "" for p in df["is_partial"]]
+    is_partial = [bool(p) for p in df["is_partial"]]
+    partial = [f"<br><i>partial {unit}: only its days inside the dates shown</i>" if p else "" for p in is_partial]
     nps = [None if fmt.is_missing(v) else float(v) for v in df["nps"]]
     moe = [0.0 if fmt.is_missing(v) else float(v) for v in df["nps_moe95"]]
-    upper = [None if v is None else min(v + m, 100.0) for v, m in zip(nps, moe, strict=True)]
-    lower = [None if v is None else max(v - m, -100.0) for v, m in zip(nps, moe, strict=True)]
     csat = [None if fmt.is_missing(v) else float(v) for v in df["csat_pct"]]
+    # A partial bucket (a few days at either end) scores a handful of answers: on the line it
+    # reads as a spike. It is drawn as a faded point beside the line instead.
+    full = [not p for p in is_partial]
+    nps_line = [v if ok else None for v, ok in zip(nps, full, strict=True)]
+    csat_line = [v if ok else None for v, ok in zip(csat, full, strict=True)]
+    bx = [t for t, v, ok in zip(x, nps, full, strict=True) if v is not None and ok]
+    bm = [m for v, m, ok in zip(nps, moe, full, strict=True) if v is not None and ok]
+    bv = [v for v, ok in zip(nps, full, strict=True) if v is not None and ok]
+    upper = [min(v + m, 100.0) for v, m in zip(bv, bm, strict=True)]
+    lower = [max(v - m, -100.0) for v, m in zip(bv, bm, strict=True)]
+    bar_opacity = [0.35 if p else 1.0 for p in is_partial]
+    nps_data = list(zip(period, [fmt.number(m, 1) for m in moe], df["nps_n"], partial, strict=True))
+    csat_data = list(zip(period, df["csat_n"], partial, strict=True))
+    nps_hover = ("%{customdata[0]}<br>NPS <b>%{y:.1f}</b> ± %{customdata[1]} points"
+                 "<br>%{customdata[2]:,} responses with an NPS%{customdata[3]}<extra></extra>")
+    csat_hover = ("%{customdata[0]}<br>CSAT <b>%{y:.1f}%</b> satisfied"
+                  "<br>%{customdata[1]:,} responses with a CSAT%{customdata[2]}<extra></extra>")
 
     data = [
-        go.Scatter(x=x + x[::-1], y=upper + lower[::-1], fill="toself", fillcolor="rgba(43,108,176,0.15)",
+        go.Scatter(x=bx + bx[::-1], y=upper + lower[::-1], fill="toself", fillcolor="rgba(43,108,176,0.15)",
                    line=dict(width=0), hoverinfo="skip", name="NPS 95% margin", yaxis="y"),
-        go.Scatter(
-            x=x, y=nps, mode="lines+markers", name="NPS", line=dict(color=NPS_COLOR, width=2), yaxis="y",
-            customdata=list(zip(period, [fmt.number(m, 1) for m in moe], df["nps_n"], partial, strict=True)),
-            hovertemplate="%{customdata[0]}<br>NPS <b>%{y:.1f}</b> ± %{customdata[1]} points"
-                          "<br>%{customdata[2]:,} responses with an NPS%{customdata[3]}<extra></extra>",
-        ),
-        go.Scatter(
-            x=x, y=csat, mode="lines+markers", name="CSAT", line=dict(color=CSAT_COLOR, width=2), yaxis="y2",
-            customdata=list(zip(period, df["csat_n"], partial, strict=True)),
-            hovertemplate="%{customdata[0]}<br>CSAT <b>%{y:.1f}%</b> satisfied"
-                          "<br>%{customdata[1]:,} responses with a CSAT%{customdata[2]}<extra></extra>",
-        ),
-        go.Bar(x=x, y=df["responses"], name="Survey responses", marker_color="#90cdf4", yaxis="y3",
-               customdata=list(zip(period, partial, strict=True)),
+        go.Scatter(x=x, y=nps_line, mode="lines+markers", name="NPS", line=dict(color=NPS_COLOR, width=2),
+                   yaxis="y", customdata=nps_data, hovertemplate=nps_hover),
+        go.Scatter(x=x, y=csat_line, mode="lines+markers", name="CSAT", line=dict(color=CSAT_COLOR, width=2),
+                   yaxis="y2", customdata=csat_data, hovertemplate=csat_hover),
+    ]
+    if any(is_partial):
+        keep = [i for i, p in enumerate(is_partial) if p]
+        for name, values, axis, color, cd, hover in (
+            ("NPS", nps, "y", NPS_COLOR, nps_data, nps_hover), ("CSAT", csat, "y2", CSAT_COLOR, csat_data, csat_hover),
+        ):
+            data.append(go.Scatter(
+                x=[x[i] for i in keep], y=[values[i] for i in keep], mode="markers", yaxis=axis,
+                name=f"partial {unit}", legendgroup="partial", showlegend=name == "NPS",
+                marker=dict(color=color, opacity=0.3, size=8), customdata=[cd[i] for i in keep], hovertemplate=hover,
+            ))
+    data += [
+        go.Bar(x=x, y=df["responses"], name="Survey responses", marker=dict(color="#90cdf4", opacity=bar_opacity),
+               yaxis="y3", customdata=list(zip(period, partial, strict=True)),
                hovertemplate="%{customdata[0]}<br>%{y:,} survey responses%{customdata[1]}<extra></extra>"),
-        go.Bar(x=x, y=df["tickets"], name="Tickets", marker_color="#cbd5e0", yaxis="y3",
+        go.Bar(x=x, y=df["tickets"], name="Tickets", marker=dict(color="#cbd5e0", opacity=bar_opacity), yaxis="y3",
                customdata=list(zip(period, partial, strict=True)),
                hovertemplate="%{customdata[0]}<br>%{y:,} tickets created%{customdata[1]}<extra></extra>"),
     ]
@@ -87,7 +107,7 @@ def trend(df: pd.DataFrame, grain: str, window: tuple[date, date], targets: dict
             notes.append(dict(xref="paper", yref=axis, x=0, y=targets[key], xanchor="left", yanchor="bottom",
                               text=f"target {fmt.number(targets[key], 0, suffix)}", showarrow=False,
                               font=dict(color=TARGET_COLOR)))
-    wide = [v for v in nps if v is not None]
+    wide = [v for v in nps_line if v is not None]
     layout = dict(
         xaxis=dict(anchor="y3", title=dict(text=f"{unit} starting"), type="date"),
         yaxis=dict(domain=[0.62, 1.0], title=dict(text="NPS (points)"),
@@ -96,7 +116,10 @@ def trend(df: pd.DataFrame, grain: str, window: tuple[date, date], targets: dict
         yaxis3=dict(domain=[0.0, 0.24], title=dict(text=f"count per {unit}")),
         shapes=shapes, annotations=notes, barmode="group", hovermode="closest",
     )
-    return _layout(go.Figure(data=data, layout=layout), 620)
+    fig = _layout(go.Figure(data=data, layout=layout), 620)
+    # Under the plot, not over it: on a phone a legend above wraps onto the first panel.
+    fig.update_layout(legend=dict(orientation="h", y=-0.1, yanchor="top", x=0), margin=dict(b=40))
+    return fig
 
 
 def _bucket_label(row, grain: str) -> str:

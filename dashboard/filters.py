@@ -61,6 +61,25 @@ class Filters:
     def comparison_params(self) -> dict:
         return self.comparison_selection.params()
 
+    def comparison_gap(self) -> str | None:
+        """"none" when the comparison period ends before the first data, "partial" when it
+        starts before it, None when the data covers it."""
+        if self.first_day is None:
+            return None
+        cstart, cend = self.comparison
+        if cend < self.first_day:
+            return "none"
+        return "partial" if cstart < self.first_day else None
+
+    def other_comparison_with_data(self) -> str | None:
+        """The other comparison mode, when its period holds data."""
+        if self.first_day is None:
+            return None
+        for mode in COMPARE:
+            if mode != self.compare and stats.comparison_window(self.start, self.end, mode)[1] >= self.first_day:
+                return mode
+        return None
+
     @property
     def compare_label(self) -> str:
         return COMPARE[self.compare]

@@ -83,7 +83,9 @@ def kpi_value(kpi: Measure, value, moe=None) -> str:
     if is_missing(value):
         return DASH
     text = number(value, kpi.decimals, kpi.unit)
-    if kpi.margin and not is_missing(moe):
+    # NPS is read as "score ± margin" by convention; a mean's margin stays out of the value
+    # (it reads as part of the scale: "4.57 ± 0.08 / 7") and is said where the sample is small.
+    if kpi.margin and kpi.test == "nps" and not is_missing(moe):
         text += f" ± {float(moe):.1f}"
     return text
 

@@ -18,6 +18,9 @@ CSS = """
 .cx-card { border: 1px solid rgba(128,128,128,0.25); border-radius: 0.5rem; padding: 0.5rem 0.75rem;
            margin-bottom: 0.5rem; }
 .cx-card-head { font-size: 0.8rem; color: rgba(110,110,120,1); margin-bottom: 0.25rem; }
+/* Streamlit's default top padding (6rem) pushes the answer an executive came for below the
+   first screen of a laptop. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 </style>
 """
 
@@ -82,37 +85,80 @@ def page(title: str, *, caption: str | None = None, upload_hint: bool = False) -
         return None
     src, fresh, first_day, last_day, flt = run
     conf = settings()
-    freshness(src, fresh, conf)
+    # File names, settings files and a blocked refresh's own message are for the analysts'
+    # Data page (the one page with uploads); the other pages say what it means for the numbers.
+    freshness(src, fresh, conf, for_analysts=upload_hint)
+    if flt is not None:
+        comparison_notice(flt)
     return Page(src, conf, first_day, last_day, flt)
 
 
-def freshness(src: data.Source, fresh: dict, conf: Settings, now: datetime | None = None) -> None:
-    """Data as of, last refresh, and a warning when the data is stale or the last refresh
-    attempt was blocked."""
+def freshness(src: data.Source, fresh: dict, conf: Settings, now: datetime | None = None,
+              for_analysts: bool = False) -> None:
+    """Data as of and last refresh on one line, with a stale-data note; a warning when the
+    last refresh attempt was blocked. Kept to one line when the data is only old, so the
+    page's answer stays on the first screen."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     as_of = _as_of(fresh)
     refreshed = fresh.get("refreshed_at")
     parts = [f"Data as of **{fmt.moment(as_of)}**" if as_of else "Data as of **unknown**"]
     if refreshed:
         parts.append(f"last refresh {fmt.moment(refreshed)} ({fmt.ago(refreshed, now)})")
-    st.caption(" · ".join(parts) + f" · `{src.target.name}`")
+    if for_analysts:
+        parts.append(f"`{src.target.name}`")
     if as_of is not None:
         age_days = (now - as_of).total_seconds() / 86400
         if age_days > conf.stale_after_days:
-            st.warning(
-                f"The data is stale: the newest event is {age_days:.0f} days old "
-                f"(more than the {conf.stale_after_days} days allowed in config/cx.toml). "
-                "Add the latest exports and refresh (Data page).",
-                icon=":material/schedule:",
+            parts.append(
+                f":orange[:material/schedule: **stale**: the newest event is {age_days:.0f} days old, more than "
+                f"the {conf.stale_after_days} days allowed; "
+                + ("add the latest exports below and refresh]" if for_analysts
+                   else "an analyst can add the latest exports on the Data page]")
             )
+    st.caption(" · ".join(parts))
     attempts = data.refresh_attempts(src, limit=1)
     if attempts and not attempts[0].get("published"):
         last = attempts[0]
-        st.warning(
-            f"The last refresh attempt ({last.get('started_at', '?')}) was blocked, so this is still the "
-            f"data of the refresh before it: {last.get('message', '')}",
-            icon=":material/block:",
-        )
+        started = last.get("started_at")
+        when = fmt.moment(started) if isinstance(started, datetime) else (started or "recently")
+        if for_analysts:
+            st.warning(
+                f"The last refresh attempt ({when}) was blocked, so this is still the data of the refresh "
+                f"before it: {last.get('message', '')}",
+                icon=":material/block:",
+            )
+        else:
+            st.warning(
+                f"The last refresh attempt ({when}) was blocked, so these numbers are still those of the refresh "
+                "before it. The Data page says what blocked it and how to fix it.",
+                icon=":material/block:",
+            )
+
+
+def comparison_notice(flt: filters.Filters) -> None:
+    """Say when the comparison period lies before the data (changes would read as "nothing
+    moved" when nothing was there to compare), and offer the comparison that has data."""
+    gap = flt.comparison_gap()
+    if gap is None:
+        return
+    if gap == "none":
+        cstart, cend = flt.comparison
+        text = (f"The {flt.compare_label} ({fmt.window(cstart, cend)}) is before the first data "
+                f"({fmt.day(flt.first_day)}), so there is nothing to compare with: no changes or movers are shown.")
+        other = flt.other_comparison_with_data()
+        if other is None:
+            st.info(text + " Pick later dates to compare.", icon=":material/info:")
+            return
+        st.info(text, icon=":material/info:")
+        st.button(f"Compare with the {filters.COMPARE[other]} instead", key="compare_fix",
+                  icon=":material/compare_arrows:", on_click=_set_compare, args=(other,))
+    else:
+        st.caption(f":material/info: The {flt.compare_label} starts before the first data "
+                   f"({fmt.day(flt.first_day)}): it covers fewer days than the selected dates.")
+
+
+def _set_compare(mode: str) -> None:
+    st.session_state["compare"] = mode
 
 
 def _as_of(fresh: dict) -> datetime | None:

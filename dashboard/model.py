@@ -33,6 +33,8 @@ class Tile:
     note: str  # how many answers stand behind the value, or why there is none; then change_note
     change_note: str  # " · change within noise", " · significant change", " · none in the ...", or ""
     small: bool  # the sample is small: the value is shown with its margin of error spelled out
+    delta: float | None = None  # the change, in the measure's unit
+    significant: bool = False  # the catalog's test says the change is larger than noise
 
 
 SHORT_COMPARE = {"previous period": "previous period", "same period last year": "last year"}
@@ -64,17 +66,22 @@ def _tile(k: Measure, now, before, target, compare_label) -> Tile:
             change_note = f" · {why} the {compare_label}"
     else:
         delta_text = fmt.signed(delta, k.decimals, k.delta_unit)
-        color = "normal" if k.higher_is_better is not False else "inverse"
         delta_note = "vs " + SHORT_COMPARE.get(compare_label, compare_label)
-        if round(delta, k.decimals) == 0 or k.higher_is_better is None:
-            color = "off"
+        # Green or red only when the catalog's test says the change is larger than noise: a
+        # coloured change that a test does not back reads as news when it is not.
+        color = "off"
+        if test is not None and test.significant() and round(delta, k.decimals) != 0:
+            color = {True: "normal", False: "inverse", None: "off"}[k.higher_is_better]
         if round(delta, k.decimals) == 0:
             arrow = "off"
-        if test is not None and test.tested and not test.significant():
-            color = "off"
-            change_note = " · change within noise"
-        elif test is not None and test.significant():
+        if test is None:
+            change_note = " · change not tested for noise"
+        elif not test.tested:
+            change_note = " · too few answers to test the change"
+        elif test.significant():
             change_note = " · significant change"
+        else:
+            change_note = " · change within noise"
     gap = stats.target_gap(value, target, k.higher_is_better is not False)
     target_text = None
     if gap is not None:
@@ -99,7 +106,48 @@ def _tile(k: Measure, now, before, target, compare_label) -> Tile:
         note=sample_note + change_note,
         change_note=change_note,
         small=small,
+        delta=delta,
+        significant=bool(test is not None and test.significant() and delta is not None
+                         and round(delta, k.decimals) != 0),
     )
+
+
+def verdict(tiles: list[Tile], moves: pd.DataFrame, compare_label: str) -> list[str]:
+    """The Overview's answer, a line each: which KPIs got better or worse by more than noise,
+    where (the largest movers), and how many KPIs meet their targets."""
+    better = [t for t in tiles if t.significant and stats.is_better(t.delta, t.kpi.higher_is_better)]
+    worse = [t for t in tiles if t.significant and stats.is_better(t.delta, t.kpi.higher_is_better) is False]
+    compared = [t for t in tiles if t.delta is not None]
+
+    def named(ts: list[Tile]) -> str:
+        return ", ".join(f"{t.kpi.label} ({t.delta_text})" for t in ts)
+
+    if not compared:
+        said = f"No change can be shown: the {compare_label} has no data for these filters."
+    elif better and worse:
+        said = f":green[**Better**] on {named(better)}; :red[**worse**] on {named(worse)}, against the {compare_label}."
+    elif worse:
+        said = f":red[**Worse**] on {named(worse)} against the {compare_label}."
+    elif better:
+        said = f":green[**Better**] on {named(better)} against the {compare_label}."
+    else:
+        said = f"**No KPI moved by more than noise** against the {compare_label}."
+    if compared and (better or worse) and len(compared) > len(better) + len(worse):
+        said += " The other changes are within noise or not tested."
+    lines = [said]
+    if not moves.empty:
+        parts = []
+        for m in moves.head(3).itertuples(index=False):
+            word = "up" if m.change > 0 else "down"
+            parts.append(f"{fmt.dimension_label(m.dimension)} {fmt.md(m.segment)} ({m.metric} {word} "
+                         f"{abs(m.change):.1f} pts)")
+        lines.append("**Where:** " + ", ".join(parts) + " (Biggest movers, below).")
+    with_target = [t for t in tiles if t.target_met is not None]
+    if with_target:
+        missed = [t.kpi.label for t in with_target if not t.target_met]
+        line = f"**Targets:** {len(with_target) - len(missed)} of {len(with_target)} met"
+        lines.append(line + (f"; missed: {', '.join(missed)}." if missed else "."))
+    return lines
 
 
 def _noun(k: Measure) -> str:
@@ -117,9 +165,11 @@ def _sample_note(k: Measure, value, n: int, now: dict) -> tuple[str, bool]:
         return fmt.count(n, noun), False
     if k.margin:
         moe = _num(now.get(k.margin))
-        if moe is None or moe < 0.5:  # every answer the same: the formula says 0, the truth is "unknown"
+        margin = _catalog_margin(k)
+        if moe is None or round(moe, margin.decimals) == 0:
+            # Every answer the same: the formula says 0, the truth is "unknown".
             return f"{n} {noun}: too few to say how precise this is", True
-        return f"{n} {noun}: the margin of error is ±{moe:.0f}", True
+        return f"{n} {noun}: the margin of error is ±{fmt.number(moe, margin.decimals, k.delta_unit)}", True
     if k.test == "proportion" and k.yes:
         yes = now.get(k.yes)
         interval = stats.wilson_interval(yes, n) if yes is not None else None
@@ -130,8 +180,17 @@ def _sample_note(k: Measure, value, n: int, now: dict) -> tuple[str, bool]:
     return f"Only {n} {noun}: a small sample, read with care", True
 
 
+def _catalog_margin(k: Measure) -> Measure:
+    return catalog.load().by_key[k.margin]
+
+
 def _test(k: Measure, now, before) -> stats.TestResult | None:
     """The catalog's test of a change of measure k between two KPI rows."""
+    if k.test == "mean":
+        return stats.mean_difference(
+            _num(now.get(k.key)), _num(now.get(k.margin)), now.get(k.n),
+            _num(before.get(k.key)), _num(before.get(k.margin)), before.get(k.n),
+        )
     if k.test == "nps":
         return stats.nps_difference(
             _num(now.get(k.key)), _num(now.get(k.margin)), now.get(k.n),

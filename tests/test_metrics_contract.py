@@ -27,8 +27,12 @@ ALL_DATA = {
     "nps": 100 * (4 - 3) / 9,
     "nps_moe95": MOE,
     "ces_avg": (6 + 4 + 5) / 3,
+    # sd of 6, 4, 5 (mean 5): sqrt((1 + 1 + 0) / 2) = 1
+    "ces_moe95": 1.96 * 1 / math.sqrt(3),
     "reviews": 4,
     "review_rating_avg": (2 + 5 + 1 + 4) / 4,
+    # sd of 2, 5, 1, 4 (mean 3): sqrt((1 + 4 + 4 + 1) / 3)
+    "review_rating_moe95": 1.96 * math.sqrt(10 / 3) / math.sqrt(4),
     "negative_review_pct": 50.0,  # ratings 2 and 1
     "review_reply_pct": 75.0,  # V1, V3, V4 replied
     "review_reply_hours_median": 6.0,  # 6 h (offset +03:30 on both ends), 24 h, 1 h

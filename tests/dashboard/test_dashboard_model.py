@@ -54,10 +54,30 @@ def test_change_in_points_colour_and_noise():
     csat = tile(tiles, "csat_pct")
     assert csat.delta_text == "+1.0 pts" and csat.delta_color == "off" and "within noise" in csat.note
     frt = tile(tiles, "first_response_hours_median")
-    assert frt.delta_text == "-1.0 h" and frt.delta_color == "inverse"  # lower is better: shown green
+    # A median has no test in the catalog: its change is shown, never coloured.
+    assert frt.delta_text == "-1.0 h" and frt.delta_color == "off" and "not tested" in frt.note
     assert frt.target_text == "Target 4 h · 2.0 h below" and frt.target_met is True
     assert nps.target_text == "Target 30 · 10.0 pts below" and nps.target_met is False
     assert nps.delta_note == "vs previous period"
+
+
+def test_a_mean_is_coloured_only_when_its_change_is_larger_than_noise():
+    # CES 4.57 against 4.60 with margins of ±0.10 on 500 answers each: noise, grey. The same
+    # CES against 4.20: z = 0.37 / hypot(0.1, 0.1) * 1.96 ≈ 5.1, green. A lower-is-worse drop
+    # of a rating larger than noise is red ("normal" colours a fall red).
+    cn = {"ces_n": 500, "rating_n": 300}
+    noise = tile(make({"ces_avg": 4.57, "ces_moe95": 0.10}, {"ces_avg": 4.60, "ces_moe95": 0.10}, cn, cn), "ces_avg")
+    assert noise.delta_text == "-0.03" and noise.delta_color == "off" and "within noise" in noise.note
+    real = tile(make({"ces_avg": 4.57, "ces_moe95": 0.10}, {"ces_avg": 4.20, "ces_moe95": 0.10}, cn, cn), "ces_avg")
+    assert real.delta_color == "normal" and "significant change" in real.note
+    assert real.value_text == "4.57 / 7"  # a mean's margin is not written into its value
+    fall = tile(make({"review_rating_avg": 3.3, "review_rating_moe95": 0.1},
+                     {"review_rating_avg": 3.8, "review_rating_moe95": 0.1}, cn, cn), "review_rating_avg")
+    assert fall.delta_text == "-0.50 ★" and fall.delta_color == "normal"
+    few = tile(make({"ces_avg": 4.0, "ces_moe95": 0.5}, {"ces_avg": 5.0, "ces_moe95": 0.5},
+                    {"ces_n": 12}, {"ces_n": 12}), "ces_avg")
+    assert few.delta_color == "off" and "too few answers to test" in few.note
+    assert few.note.startswith("12 responses with a CES: the margin of error is ±0.50")
 
 
 def test_no_comparison_data_is_said_not_zero():
@@ -158,3 +178,23 @@ def test_export_values_stay_literal_in_markdown():
     assert fmt.md("LATAM") == "LATAM" and fmt.md("سرویس") == "سرویس"
     assert fmt.md("x](https://e.com)") == "x\\]\\(https\\://e\\.com\\)"
     assert fmt.md(":red[a] $1") == "\\:red\\[a\\] \\$1"
+
+
+def test_the_verdict_names_what_moved_where_and_the_targets():
+    # CSAT down 6 pts on 800 answers each side (significant), NPS within noise, a median untested.
+    now = {"nps": 12.0, "nps_moe95": 5.0, "csat_pct": 68.0, "first_response_hours_median": 3.0}
+    before = {"nps": 14.0, "nps_moe95": 5.0, "csat_pct": 74.0, "first_response_hours_median": 2.5}
+    cn = {"nps_n": 800, "csat_n": 800, "csat_ok": 544, "first_response_n": 900}
+    cb = {"nps_n": 800, "csat_n": 800, "csat_ok": 592, "first_response_n": 900}
+    tiles = make(now, before, cn, cb)
+    moves = pd.DataFrame([{"dimension": "region", "segment": "LATAM", "metric": "CSAT", "change": -34.3}])
+    lines = model.verdict(tiles, moves, "previous period")
+    assert lines[0] == ":red[**Worse**] on CSAT (-6.0 pts) against the previous period. The other changes are " \
+                       "within noise or not tested."
+    assert lines[1] == "**Where:** Region LATAM (CSAT down 34.3 pts) (Biggest movers, below)."
+    # Targets: NPS 30 missed, CSAT 85 missed, first response 4 h met.
+    assert lines[2] == "**Targets:** 1 of 3 met; missed: NPS, CSAT."
+    quiet = model.verdict(make(now, now, cn, cn), moves.iloc[0:0], "previous period")
+    assert quiet[0] == "**No KPI moved by more than noise** against the previous period."
+    assert model.verdict(make(now, {}, cn, {}), moves.iloc[0:0], "previous period")[0].startswith(
+        "No change can be shown")

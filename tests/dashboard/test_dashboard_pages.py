@@ -51,8 +51,13 @@ def test_overview_explains_tiny_samples_and_missing_comparison(monkeypatch, smal
     # The previous 52 days hold no data: no change is shown, and the tile says why.
     assert metric(at, "NPS").proto.delta == ""
     assert any("none in the previous period" in c for c in captions)
-    # Targets from config/cx.toml.
-    assert ":red[Target 30 · 18.9 pts below]" in [m.value for m in at.markdown]
+    # Targets from config/cx.toml, on the tile's caption line.
+    assert any(c.startswith(":red[Target 30 · 18.9 pts below]") for c in captions), captions
+    # The comparison period lies before the data: said once, above the tiles, not as "nothing moved".
+    notices = [i.value for i in at.info]
+    assert any("is before the first data (2026-01-05), so there is nothing to compare with" in n for n in notices)
+    assert not any("moved its NPS or CSAT by more than sampling noise" in n for n in notices)
+    assert "No change can be shown: the previous period has no data" in shown_text(at)
 
 
 def test_url_filters_set_the_widgets_and_the_numbers(monkeypatch, small_warehouse):
@@ -125,13 +130,21 @@ def test_freshness_line_warns_of_stale_data_and_a_blocked_refresh(monkeypatch, o
     at = run_app(monkeypatch, target)
     caption = next(c.value for c in at.caption if c.value.startswith("Data as of"))
     assert "**2026-02-21 10:30 UTC**" in caption and "last refresh" in caption
-    assert any("The data is stale" in w.value for w in at.warning)  # February data, read months later
+    # February data, read months later: said on the same line, so the tiles stay on the first screen.
+    assert "**stale**: the newest event is" in caption and "Data page" in caption
+    assert not at.warning
+    # The executive's pages name no file; the analysts' Data page does.
+    assert target.name not in shown_text(at) and "cx.toml" not in shown_text(at)
     (data_dir / "tickets" / "broken.csv").write_text("ticket_id,created_at\nX,2026-01-01\n", encoding="utf-8")
     assert not build(data_dir, target).published
     at.run()
     blocked = [w.value for w in at.warning if "was blocked" in w.value]
-    assert blocked and "customer_id" in blocked[0]
+    assert blocked and "The Data page says what blocked it" in blocked[0] and "broken.csv" not in blocked[0]
     assert metric(at, "NPS").value == "11.1 ± 57.2"  # still the last good warehouse
+    on_data = run_app(monkeypatch, target, page="data")
+    blocked = [w.value for w in on_data.warning if "was blocked" in w.value]
+    assert blocked and "customer_id" in blocked[0]
+    assert any(target.name in c.value for c in on_data.caption if c.value.startswith("Data as of"))
 
 
 def test_missing_warehouse_says_how_to_build_one(monkeypatch, tmp_path):
