@@ -198,3 +198,28 @@ def test_the_verdict_names_what_moved_where_and_the_targets():
     assert quiet[0] == "**No KPI moved by more than noise** against the previous period."
     assert model.verdict(make(now, {}, cn, {}), moves.iloc[0:0], "previous period")[0].startswith(
         "No change can be shown")
+
+
+def test_a_partial_period_is_faded_and_left_out_of_the_lines():
+    from datetime import date
+
+    from dashboard import charts
+
+    # The first week holds two answers (the data starts on its Saturday): CSAT 100% would
+    # read as a spike on the line.
+    trend = pd.DataFrame({
+        "bucket_start": [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19)],
+        "is_partial": [True, False, False], "nps": [100.0, 20.0, 25.0], "nps_moe95": [0.0, 9.0, 9.0],
+        "nps_n": [2, 120, 130], "csat_pct": [100.0, 70.0, 72.0], "csat_n": [2, 110, 120],
+        "responses": [2, 120, 130], "tickets": [5, 300, 310],
+    })
+    fig = charts.trend(trend, "week", (date(2026, 1, 10), date(2026, 1, 25)), {})
+    lines = {t.name: t for t in fig.data if t.type == "scatter" and t.mode == "lines+markers"}
+    assert list(lines["NPS"].y) == [None, 20.0, 25.0] and list(lines["CSAT"].y) == [None, 70.0, 72.0]
+    faded = [t for t in fig.data if t.name == "partial week"]
+    assert [list(t.y) for t in faded] == [[100.0], [100.0]] and all(t.marker.opacity < 0.5 for t in faded)
+    assert "partial week" in faded[0].customdata[0][3]
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert all(list(b.marker.opacity) == [0.35, 1.0, 1.0] for b in bars)
+    band = fig.data[0]
+    assert date(2026, 1, 5) not in [pd.Timestamp(x).date() for x in band.x]  # no margin drawn for it

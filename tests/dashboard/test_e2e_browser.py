@@ -88,6 +88,25 @@ def test_overview(browser, server):
     page.close()
 
 
+def test_the_overview_answers_at_its_own_address_and_nothing_leaves_the_machine(browser, server):
+    """/overview is the page's address in the menu's name; and every request a page makes
+    goes to the server itself (the dashboard must work offline: no fonts, icons or scripts
+    from the internet)."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    hosts = set()
+    page.on("request", lambda r: hosts.add(re.sub(r"^(\w+:/*)([^/]*).*$", r"\1\2", r.url)))
+    page.goto(server + "/overview")
+    settle(page, "Overview")
+    assert page.get_by_text("Page not found").count() == 0
+    page.wait_for_selector('[data-testid="stMetric"]')
+    for name, title in (("segments", "Segments"), ("recovery", "Service recovery"), ("data", "Data")):
+        page.goto(f"{server}/{name}")
+        settle(page, title)
+    outside = {h for h in hosts if not h.startswith((server, "data:", "blob:"))}
+    assert not outside, outside
+    page.close()
+
+
 def test_segments_with_drill_down(browser, server):
     page = open_page(browser, server + "/segments?dim=Tier&seg=premium", "Segments")
     text = check(page, "segments")
