@@ -36,11 +36,15 @@ class Settings:
     many_comments: int = 3
     many_tickets: int = 3
     targets: dict[str, float] = field(default_factory=dict)
+    # Where a ticket or a customer opens in the company's own tools ([links]); like targets,
+    # read by the dashboard as it draws, never stored in the warehouse.
+    links: dict[str, str] = field(default_factory=dict)
 
     def as_row(self) -> dict:
         """The thresholds as the one-row `settings` table of the warehouse stores them."""
         row = asdict(self)
         row.pop("targets")
+        row.pop("links")
         row["failure_types"] = list(self.failure_types)
         return row
 
@@ -87,12 +91,42 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     if isinstance(values.get("earliest_date"), str):
         values["earliest_date"] = date.fromisoformat(values["earliest_date"])
     values["targets"] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
+    values["links"] = _links(doc.get("links", {}), p)
     for key, value in values.items():
         if types[key] in ("int", "float") and not isinstance(value, (int, float)):
             raise ConfigError(f"{p}: {key} must be a number, not {value!r}")
     settings = Settings(**values)
     _validate(settings, p)
     return settings
+
+
+# [links] key -> the placeholder its URL template must hold.
+LINKS = {"ticket_url": "{ticket_id}", "customer_url": "{customer_id}"}
+
+
+def _links(section, p: Path) -> dict[str, str]:
+    if not isinstance(section, dict):
+        raise ConfigError(f"{p}: [links] must be a table of URL templates")
+    links = {}
+    for key, value in section.items():
+        if key not in LINKS:
+            raise ConfigError(f"{p}: unknown setting [links] {key} (known: {', '.join(LINKS)})")
+        if not isinstance(value, str) or not value.startswith(("https://", "http://")) or LINKS[key] not in value:
+            raise ConfigError(
+                f"{p}: [links] {key} must be an http(s) URL holding {LINKS[key]}, "
+                f"e.g. \"https://acme.zendesk.com/agent/tickets/{{ticket_id}}\", not {value!r}"
+            )
+        links[key] = value
+    return links
+
+
+def link(template: str | None, **ids) -> str | None:
+    """A [links] template filled with the ids (URL-quoted), or None without a template or an id."""
+    from urllib.parse import quote
+
+    if not template or any(v is None or v != v for v in ids.values()):
+        return None
+    return template.format(**{k: quote(str(v), safe="") for k, v in ids.items()})
 
 
 def _validate(s: Settings, p: Path) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cx import stats
+from cx.config import link
 from dashboard import data, fmt, frame, model, readings
 from dashboard.filters import Filters
 
@@ -217,6 +218,39 @@ AGEING_COLUMNS = {
     "band": col.TextColumn("Waiting"),
     "tickets": col.NumberColumn("Tickets", format="localized"),
 }
+
+WAITING_LIMIT = 500  # waiting tickets a page lists, the longest waiting first (the CSV has them all)
+
+
+def unanswered_columns(links: dict[str, str]) -> dict:
+    """The waiting tickets' columns; with a [links] ticket_url, the ticket opens in the
+    company's own tool."""
+    columns = {
+        "ticket_id": col.TextColumn("Ticket"),
+        "ticket_link": col.LinkColumn("Open", display_text="open ↗") if links.get("ticket_url") else None,
+        "customer_id": col.TextColumn("Customer"),
+        "customer_link": col.LinkColumn("Customer page", display_text="open ↗") if links.get("customer_url") else None,
+        "created_at": col.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm"),
+        "waited_days": col.NumberColumn("Waiting (days)", format="%d", help="Whole days without a first reply, "
+                                        "at the data's as-of time."),
+        "waited_hours": col.NumberColumn("Waiting (h)", format="%d"),
+        "type": col.TextColumn("Type"),
+        "priority": col.TextColumn("Priority"),
+        "channel": col.TextColumn("Channel"),
+        "team": col.TextColumn("Team"),
+    }
+    return {k: v for k, v in columns.items() if v is not None}
+
+
+def with_links(df: pd.DataFrame, links: dict[str, str]) -> pd.DataFrame:
+    """The ticket's and the customer's links from the [links] templates, beside their ids."""
+    out = df.copy()
+    if links.get("ticket_url") and "ticket_id" in out:
+        out["ticket_link"] = [link(links["ticket_url"], ticket_id=t) for t in out["ticket_id"]]
+    if links.get("customer_url") and "customer_id" in out:
+        out["customer_link"] = [link(links["customer_url"], customer_id=c) for c in out["customer_id"]]
+    return out
+
 
 HE_COLUMNS = {
     "segment": col.TextColumn("Customers"),

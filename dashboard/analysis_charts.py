@@ -317,17 +317,19 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
 
 
 @cached
-def high_expectation_trend(df: pd.DataFrame, grain: str) -> go.Figure:
-    """Share of active customers who are high-expectation customers, and how many, per period."""
+def high_expectation_trend(df: pd.DataFrame, grain: str, overall: float | None = None) -> go.Figure:
+    """Share of each period's active customers who are high-expectation customers, and how
+    many, per period; `overall`, the share over the whole dates (the tile's), as a dashed line
+    so that the two denominators are seen side by side."""
     unit = "week" if grain == "week" else "month"
     x = [pd.Timestamp(v) for v in df["period"]]
     label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
     traces = [
         go.Scatter(x=x, y=[_num(v) for v in df["high_expectation_pct"]], mode="lines+markers",
-                   name="Share of active customers", line=dict(color=NPS_COLOR, width=2), yaxis="y",
+                   name=f"Share of the {unit}'s active customers", line=dict(color=NPS_COLOR, width=2), yaxis="y",
                    customdata=list(zip(label, df["high_expectation_customers"], df["active_customers"], strict=True)),
-                   hovertemplate="%{customdata[0]}<br><b>%{y:.1f}%</b> of active customers are high-expectation"
-                                 "<br>%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>"),
+                   hovertemplate=f"%{{customdata[0]}}<br><b>%{{y:.1f}}%</b> of the customers active that {unit} "
+                                 "are high-expectation<br>%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>"),
         go.Bar(x=x, y=df["active_customers"], name="Active customers", marker_color="#cbd5e0", yaxis="y2",
                width=_bar_ms(grain),
                customdata=label, hovertemplate="%{customdata}<br>%{y:,} active customers<extra></extra>"),
@@ -343,6 +345,14 @@ def high_expectation_trend(df: pd.DataFrame, grain: str) -> go.Figure:
                     **_count_ticks([_int(v) for v in df["active_customers"]])),
         barmode="overlay", hovermode="closest",
     )
+    if overall is not None:
+        shapes, notes = [], []
+        _target(shapes, notes, overall, f"over the whole dates {overall:.1f}%")
+        for line in shapes:
+            line["line"] = dict(color="#4a5568", dash="dot", width=1.5)
+        for note in notes:
+            note["font"] = dict(color="#4a5568")
+        layout |= dict(shapes=shapes, annotations=notes)
     return _layout(go.Figure(data=traces, layout=layout), 420)
 
 

@@ -125,3 +125,19 @@ def test_dashboard_server_is_the_process_started(tmp_path):
         assert answers(base)
     time.sleep(0.5)
     assert not answers(base)  # nobody listens on the port any more
+
+
+def test_links_must_be_urls_holding_their_id(tmp_path):
+    from cx.config import ConfigError, link, load_settings
+
+    good = tmp_path / "good.toml"
+    good.write_text('[links]\nticket_url = "https://acme.zendesk.com/agent/tickets/{ticket_id}"\n', encoding="utf-8")
+    settings = load_settings(good)
+    assert link(settings.links["ticket_url"], ticket_id="T 5/x") == "https://acme.zendesk.com/agent/tickets/T%205%2Fx"
+    assert link(None, ticket_id="T5") is None and link(settings.links["ticket_url"], ticket_id=None) is None
+    assert "links" not in settings.as_row()  # display only: never part of the warehouse's settings
+    for bad in ('ticket_url = "https://acme.zendesk.com/agent/tickets/"',
+                'ticket_url = "javascript:alert({ticket_id})"', 'agent_url = "https://x/{agent}"'):
+        (tmp_path / "bad.toml").write_text(f"[links]\n{bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"\[links\]"):
+            load_settings(tmp_path / "bad.toml")

@@ -39,7 +39,7 @@ analyses.tile(cols[0], "High-expectation customers", fmt.count(he.get("customers
               help=f"Customers with {conf['min_signals']} or more of the four signals over the "
                    f"{conf['lookback_days']} days up to the window's last day.")
 analyses.tile(cols[1], "Share of active customers", fmt.number(now.get("high_expectation_pct"), 1, "%"),
-              "of the customers active in these dates",
+              "of everyone active over the whole dates (a week's share runs higher: see Over time)",
               help="High-expectation customers among the customers active in these dates.")
 analyses.tile(cols[2], "To call today", fmt.count(to_call),
               "detractors, open failures or recent negative reviews",
@@ -149,8 +149,15 @@ trend = data.run_query("metrics/high_expectation_trend", **p, grain=grain)
 if trend.empty:
     frame.empty("No active customers in these dates.")
 else:
-    st.plotly_chart(charts.high_expectation_trend(trend, grain), width="stretch", config=charts.CONFIG,
-                    key="chart-he-trend")
-    st.caption("Each customer's status is the one at the window's last day, so the line shows when high-expectation "
-               "customers were active, not when they became demanding.")
+    overall = now.get("high_expectation_pct")
+    st.plotly_chart(charts.high_expectation_trend(trend, grain, None if fmt.is_missing(overall) else float(overall)),
+                    width="stretch", config=charts.CONFIG, key="chart-he-trend")
+    unit = "week" if grain == "week" else "month"
+    st.caption(
+        f"Each {unit}'s share counts the customers active that {unit}. High-expectation customers are in touch more "
+        f"often, so they are a larger part of any one {unit}'s customers than of everyone active over the whole "
+        f"dates (the dotted line, the tile's {fmt.number(overall, 1, '%')}). Each customer's status is the one at "
+        "the window's last day, so the line shows when high-expectation customers were active, not when they "
+        "became demanding."
+    )
     frame.download(trend, f"high-expectation-trend-{grain}", "the trend", key="dl-he-trend")

@@ -113,4 +113,23 @@ else:
         frame.table(ageing, column_config=analyses.AGEING_COLUMNS)
         st.caption(f"How long each ticket created in these dates and still without a first reply has waited, at the "
                    f"data's as-of time ({fmt.moment(data.one_row('metrics/bounds').get('as_of'))}).")
-        frame.download(ageing, "unanswered-ageing", "the waiting tickets", key="dl-ageing")
+        frame.download(ageing, "unanswered-ageing", "the waiting times", key="dl-ageing")
+    # The tickets themselves, to work through: the longest waiting first.
+    links = ctx.settings.links
+    waiting = data.run_query("metrics/unanswered_tickets", **p, limit=analyses.WAITING_LIMIT)
+    if not waiting.empty:
+        total = int(waiting["matching"].iloc[0])
+        shown = analyses.with_links(waiting.drop(columns="matching"), links)
+        columns = analyses.unanswered_columns(links)
+        listed = f" (the first {fmt.count(len(shown))} listed; the CSV has them all)" if total > len(shown) else ""
+        st.markdown(f"**{fmt.count(total)} {'ticket' if total == 1 else 'tickets'} waiting**, the longest waiting "
+                    f"first{listed}")
+        frame.table(shown, column_config=columns, column_order=list(columns))
+        if not links.get("ticket_url"):
+            st.caption("Set `ticket_url` under [links] in the configuration to open each ticket in your help desk "
+                       "from this list.")
+        st.download_button(
+            "Download the waiting tickets (CSV)",
+            lambda: data.full_csv("metrics/unanswered_tickets", **p, limit=None), file_name="waiting-tickets.csv",
+            mime="text/csv", key="dl-waiting", icon=":material/download:", on_click="ignore",
+        )

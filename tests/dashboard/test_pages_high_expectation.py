@@ -43,6 +43,11 @@ def test_tiles_and_comparison_by_hand(monkeypatch, small_warehouse):
     # S1 10, S3 3, S4 5: p_pro 1/3, p_det 2/3, margin 196 * sqrt((1 - 1/9) / 3) = 106.7.
     assert shown["Their NPS"] == f"-33.3 ± {196 * math.sqrt((1 - 1 / 9) / 3):.1f}" == "-33.3 ± 106.7"
     assert "active in these dates, of 5 active customers" in [c.value for c in at.caption]
+    # The tile's share and a week's share have different denominators: the chart draws the
+    # tile's as a line and the caption says why a week's runs higher.
+    trend = next(c for c in at.get("plotly_chart") if "Share of the week" in c.proto.spec)
+    assert "over the whole dates 40.0%" in trend.proto.spec
+    assert any("the tile's 40.0%" in c.value for c in at.caption)
     summary = table(at, "segment").set_index("segment")
     he, rest = summary.loc["high expectation"], summary.loc["everyone else"]
     assert (he["customers"], he["share_pct"], he["tickets"]) == (2, 40.0, 4)

@@ -86,7 +86,23 @@ def test_proactive_and_unanswered_by_hand(monkeypatch, small_warehouse):
                                            "over 7 days": 1}
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download early, on time and late (CSV)", "Download the histogram (CSV)", "Download the comparison (CSV)",
-            "Download the waiting tickets (CSV)"} <= labels
+            "Download the waiting times (CSV)", "Download the waiting tickets (CSV)"} <= labels
+    # The waiting tickets themselves, the longest waiting first: T5, created 3 February.
+    waiting = table(at, "waited_days")
+    assert waiting["ticket_id"].tolist() == ["T5"] and waiting["waited_days"].iloc[0] >= 7
+    assert waiting["waited_hours"].iloc[0] // 24 == waiting["waited_days"].iloc[0]
+    assert "**1 ticket waiting**, the longest waiting first" in [m.value for m in at.markdown]
+    assert any("Set `ticket_url` under [links]" in c.value for c in at.caption)
+
+
+def test_waiting_tickets_link_to_the_help_desk_when_a_template_is_set(monkeypatch, small_warehouse, tmp_path):
+    config = tmp_path / "cx.toml"
+    config.write_text('[links]\nticket_url = "https://acme.zendesk.com/agent/tickets/{ticket_id}"\n', encoding="utf-8")
+    monkeypatch.setenv("CX_CONFIG", str(config))
+    at = run_app(monkeypatch, small_warehouse, page="promises")
+    waiting = table(at, "waited_days")
+    assert waiting["ticket_link"].tolist() == ["https://acme.zendesk.com/agent/tickets/T5"]
+    assert not any("Set `ticket_url`" in c.value for c in at.caption)
 
 
 def test_empty_window_and_a_filter_without_tickets(monkeypatch, small_warehouse):
