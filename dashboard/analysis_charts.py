@@ -383,8 +383,9 @@ def compensation(procs: list[readings.Process]) -> go.Figure:
     fig.update_xaxes(title_text="% of failures recovered", range=[0, 105], ticksuffix="%", dtick=25)
     fig.update_yaxes(type="category", autorange="reversed", automargin=True)
     _layout(fig, 90 + 70 * len(procs))
-    # The legend above the plot area, not over it (the default sits inside on a phone).
-    fig.update_layout(margin=dict(l=10, r=16, t=36, b=10),
+    # The legend above the plot area, not over it; on a phone it wraps to two lines, which the
+    # top margin holds.
+    fig.update_layout(margin=dict(l=10, r=16, t=58, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left"))
     return fig
 
