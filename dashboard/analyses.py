@@ -150,6 +150,18 @@ def reading(r: readings.Reading) -> None:
     show(r.text, icon=icon)
 
 
+def finding(r: readings.Reading) -> None:
+    """A reading in colour only when it is a finding (beyond noise: tone good or bad); one
+    within noise, or with too few answers, in a plain grey frame, so that colour on the page
+    always means a real difference."""
+    if r.tone in ("good", "bad"):
+        reading(r)
+        return
+    icon = ":material/balance:" if r.tone == "neutral" else ":material/help:"
+    with st.container(border=True):
+        st.markdown(f"{icon} {r.text}")
+
+
 def rows(df: pd.DataFrame) -> list[dict]:
     """A query result as plain dicts (NaN/NA as None), for dashboard.readings."""
     return [{k: None if fmt.is_missing(v) else v for k, v in r.items()} for r in df.to_dict("records")]

@@ -145,21 +145,164 @@ def _nps_label(value: float | None, moe: float, n: int) -> str:
     return text
 
 
+# ---------------------------------------------------------------- service recovery
+#
+# Horizontal bars: the group names and their values sit on the category axis in full, at any
+# width (vertical bars in a half-width column had their labels rotated onto each other). A bar
+# is green or red only when its reading says the difference is beyond noise, grey otherwise,
+# and pale when it rests on fewer than fmt.SMALL_N answers (or failures).
+
+VERDICT_COLORS = {readings.ABOVE: GOOD, readings.BELOW: BAD}
+REFERENCE_COLOR = "#4a5568"
+SMALL_OPACITY = 0.35
+
+
+def verdict_colors(verdicts: Sequence[str]) -> list[str]:
+    return [VERDICT_COLORS.get(v, NEUTRAL) for v in verdicts]
+
+
+def _opacity(counts: Sequence[int]) -> list[float]:
+    return [SMALL_OPACITY if c < fmt.SMALL_N else 1.0 for c in counts]
+
+
+def _small_note(count: int, noun: str) -> str:
+    if count >= fmt.SMALL_N:
+        return ""
+    return f"<br><i>pale: under {fmt.SMALL_N} {noun}, too few to read on its own</i>"
+
+
+def _answers(n: int, noun: str) -> str:
+    return f"{n:,} {readings._singular(noun) if n == 1 else noun}"
+
+
+def _hbars(ticks: list[str], values: list[float | None], up: list[float], down: list[float], *,
+           colors: list[str], counts: list[int], hover: list[str], value_axis: dict, height: int | None = None,
+           shapes: list | None = None, notes: list | None = None) -> go.Figure:
+    fig = go.Figure(go.Bar(
+        y=ticks, x=[0 if v is None else v for v in values], orientation="h",
+        marker=dict(color=colors, opacity=_opacity(counts)),
+        error_x=dict(type="data", symmetric=False, array=up, arrayminus=down, color="#2d3748", thickness=1.5,
+                     width=6),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+    ))
+    fig.update_layout(shapes=shapes or [], annotations=notes or [], showlegend=False, bargap=0.35)
+    fig.update_xaxes(**value_axis)
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    _layout(fig, height or 70 + 62 * len(ticks))
+    fig.update_layout(margin=dict(l=10, r=16, t=30, b=10))
+    return fig
+
+
+def _nps_parts(values: list[float | None], margins: list[float]) -> tuple[list[float], list[float]]:
+    """Whisker lengths, stopped at the ends of the scale (a margin can reach past ±100)."""
+    up = [0.0 if v is None else min(m, 100.0 - v) for v, m in zip(values, margins, strict=True)]
+    down = [0.0 if v is None else min(m, v + 100.0) for v, m in zip(values, margins, strict=True)]
+    return up, down
+
+
+def _nps_value(value: float | None, moe: float, n: int, noun: str) -> str:
+    """'<b>27.6</b> ± 17.1 pts<br>58 answers' (no '± 0.0' for a handful of identical answers)."""
+    if value is None:
+        return f"{fmt.DASH} no {noun}"
+    text = f"<b>{fmt.number(value, 1)}</b>"
+    if moe >= 0.5 or n >= fmt.SMALL_N:
+        text += f" ± {moe:.1f} pts"
+    return f"{text}<br>{_answers(n, noun)}"
+
+
+def _nps_figure(labels: Sequence[str], nps: Sequence, moe: Sequence, n: Sequence, *, colors: list[str],
+                verdict_words: list[str], noun: str, axis_title: str,
+                reference: tuple[str, float | None, float | None] | None, extra_hover: Sequence[str] | None = None,
+                height: int | None = None) -> go.Figure:
+    values = [_num(v) for v in nps]
+    margins = [_num(m) or 0.0 for m in moe]
+    counts = [_int(c) for c in n]
+    extra_hover = list(extra_hover or [""] * len(values))
+    up, down = _nps_parts(values, margins)
+    ticks = [f"{lab}<br>{_nps_value(v, m, c, noun)}" for lab, v, m, c in zip(labels, values, margins, counts,
+                                                                             strict=True)]
+    hover = [f"<b>{lab}</b><br>NPS {fmt.number(v, 1)} ± {m:.1f} pts<br>{_answers(c, noun)}{x}"
+             + (f"<br>{w}" if w else "") + _small_note(c, noun)
+             for lab, v, m, c, x, w in zip(labels, values, margins, counts, extra_hover, verdict_words, strict=True)]
+    shapes = [dict(type="line", yref="paper", y0=0, y1=1, x0=0, x1=0, line=dict(color="#a0aec0", width=1))]
+    notes = []
+    if reference is not None and reference[1] is not None:
+        name, ref, ref_moe = reference
+        hi, lo = min(ref + (ref_moe or 0), 100.0), max(ref - (ref_moe or 0), -100.0)
+        shapes.append(dict(type="rect", yref="paper", y0=0, y1=1, x0=lo, x1=hi, fillcolor="rgba(127,140,154,0.18)",
+                           line_width=0, layer="below"))
+        notes.append(dict(yref="paper", y=1, x=(lo + hi) / 2, yanchor="bottom", showarrow=False,
+                          text=f"{name} ± margin", font=dict(color="#4a5568", size=12)))
+    return _hbars(ticks, values, up, down, colors=colors, counts=counts, hover=hover, height=height,
+                  value_axis=dict(title_text=axis_title, range=[-105, 105], dtick=50, zeroline=False),
+                  shapes=shapes, notes=notes)
+
+
+GROUP_NAMES = {"no failure": "No failure", "recovered": "After a recovered failure",
+               "not recovered": "After a failed recovery"}
+_AGAINST_WORDS = {readings.ABOVE: "above no failure, beyond the margin",
+                  readings.BELOW: "below no failure, beyond the margin",
+                  readings.WITHIN: "within the margin of no failure",
+                  readings.TOO_FEW: f"too few answers to compare with no failure (under {readings.MIN_N})"}
+
+
 @cached
-def recovery_groups(df: pd.DataFrame) -> go.Figure:
-    """The three loyalty groups of recovery_groups, with the no-failure margin as a band."""
-    names = {"no failure": "No failure", "recovered": "After a recovered failure",
-             "not recovered": "After a failed recovery"}
-    colors = {"no failure": NEUTRAL, "recovered": GOOD, "not recovered": BAD}
+def recovery_groups(df: pd.DataFrame, verdicts: dict[str, str] | None = None) -> go.Figure:
+    """The three loyalty groups of recovery_groups, with the no-failure margin as a band.
+
+    verdicts: each group's readings verdict against no failure (readings.against); a group is
+    green or red only when it is beyond the margin."""
+    verdicts = verdicts or {}
     ref = df[df["group"] == "no failure"]
     reference = None
     if not ref.empty and _num(ref.iloc[0]["nps"]) is not None:
         reference = ("no failure", _num(ref.iloc[0]["nps"]), _num(ref.iloc[0]["nps_moe95"]))
+    groups = [str(g) for g in df["group"]]
+    colors = [REFERENCE_COLOR if g == "no failure" else VERDICT_COLORS.get(verdicts.get(g), NEUTRAL) for g in groups]
+    words = ["" if g == "no failure" else _AGAINST_WORDS.get(verdicts.get(g), "") for g in groups]
     extra = [f"<br>{fmt.number(p, 0, '%')} promoters, {fmt.number(d, 0, '%')} detractors"
              if not fmt.is_missing(p) else "" for p, d in zip(df["promoters_pct"], df["detractors_pct"], strict=True)]
-    return nps_bars([names.get(g, g) for g in df["group"]], df["nps"], df["nps_moe95"], df["responses"],
-                    noun="NPS answers", colors=[colors.get(g, NPS_COLOR) for g in df["group"]], reference=reference,
-                    extra_hover=extra, height=380)
+    return _nps_figure([GROUP_NAMES.get(g, g) for g in groups], df["nps"], df["nps_moe95"], df["responses"],
+                       colors=colors, verdict_words=words, noun="answers", axis_title="NPS (pts, -100 to 100)",
+                       reference=reference, extra_hover=extra)
+
+
+@cached
+def driver_nps(labels: Sequence[str], nps: Sequence, moe: Sequence, n: Sequence, verdicts: Sequence[str],
+               reference: tuple[str, float | None, float | None] | None = None) -> go.Figure:
+    """NPS after the failure per band of a driver, against no failure (the band)."""
+    return _nps_figure(list(labels), nps, moe, n, colors=verdict_colors(verdicts),
+                       verdict_words=[_AGAINST_WORDS.get(v, "") for v in verdicts], noun="answers",
+                       axis_title="NPS after the failure (pts)", reference=reference)
+
+
+_RATE_WORDS = {readings.ABOVE: "the highest rate, beyond sampling noise of the lowest",
+               readings.BELOW: "the lowest rate, beyond sampling noise of the highest"}
+
+
+@cached
+def driver_rates(labels: Sequence[str], pcts: Sequence, ns: Sequence, verdicts: Sequence[str],
+                 target: float | None = None) -> go.Figure:
+    """Recovery rate per band of a driver with its 95% range; the highest and lowest band in
+    colour only when their gap is beyond noise (readings.driver_comparison)."""
+    values = [_num(v) for v in pcts]
+    plus, minus, words = _ranges(values, ns)
+    counts = [_int(c) for c in ns]
+    noun = "failures with an outcome"
+    ticks = [f"{lab}<br><b>{fmt.number(v, 0, '%')}</b> of {_answers(c, 'failures')}"
+             for lab, v, c in zip(labels, values, counts, strict=True)]
+    hover = [f"<b>{lab}</b><br>Recovery rate {fmt.number(v, 1, '%')}, {w or 'no outcome yet'}<br>{_answers(c, noun)}"
+             + (f"<br>{_RATE_WORDS[d]}" if d in _RATE_WORDS else "") + _small_note(c, "failures")
+             for lab, v, w, c, d in zip(labels, values, words, counts, verdicts, strict=True)]
+    shapes, notes = [], []
+    if target is not None:
+        shapes.append(dict(type="line", yref="paper", y0=0, y1=1, x0=target, x1=target,
+                           line=dict(color=TARGET_COLOR, dash="dash", width=1.5)))
+        notes.append(dict(yref="paper", y=1, x=target, yanchor="bottom", showarrow=False,
+                          text=f"target {fmt.number(target, 0, '%')}", font=dict(color=TARGET_COLOR)))
+    return _hbars(ticks, values, plus, minus, colors=verdict_colors(verdicts), counts=counts, hover=hover,
+                  value_axis=dict(title_text="% of failures recovered", range=[0, 105], ticksuffix="%", dtick=25),
+                  shapes=shapes, notes=notes)
 
 
 # ---------------------------------------------------------------- shares per group
@@ -217,25 +360,34 @@ def share_bars(labels: Sequence[str], pcts: Sequence, ns: Sequence, *, name: str
 
 @cached
 def compensation(procs: list[readings.Process]) -> go.Figure:
-    """Recovery rate with and without compensation, for each process (speed x apology)."""
-    labels = [p.label + (" (mixed)" if p.mixed else "") for p in procs]
+    """Recovery rate with and without compensation, for each process (speed x apology).
+
+    Blue and grey name the two groups, not a verdict (the sentence above the chart gives it)."""
+    labels = [p.label + ("<br>(mixed)" if p.mixed else "") for p in procs]
     fig = go.Figure()
-    for name, attr, color in (("compensated", "compensated", GOOD), ("not compensated", "not_compensated", NEUTRAL)):
+    for name, attr, color in (("compensated", "compensated", NPS_COLOR), ("not compensated", "not_compensated",
+                                                                           NEUTRAL)):
         shares = [getattr(p, attr) for p in procs]
         values = [s.pct for s in shares]
         plus, minus, words = _ranges(values, [s.n for s in shares])
         fig.add_trace(go.Bar(
-            x=labels, y=values, name=name, marker_color=color,  # no bar where a group has no outcome
-            error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#2d3748", thickness=1.2),
-            customdata=list(zip([fmt.number(v, 1, "%") for v in values], [w or "no answers" for w in words],
-                                [s.n for s in shares], strict=True)),
-            hovertemplate=f"<b>%{{x}}</b>, {name}<br>Recovery rate %{{customdata[0]}}, %{{customdata[1]}}"
-                          "<br>%{customdata[2]:,} failures with an outcome<extra></extra>",
+            y=labels, x=values, name=name, orientation="h",  # no bar where a group has no outcome
+            marker=dict(color=color, opacity=_opacity([s.n for s in shares])),
+            error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#2d3748", thickness=1.2),
+            customdata=[f"<b>{p.label}</b>, {name}<br>Recovery rate {fmt.number(s.pct, 1, '%')}, "
+                        f"{w or 'no outcome yet'}<br>{_answers(s.n, 'failures with an outcome')}"
+                        + _small_note(s.n, "failures") for p, s, w in zip(procs, shares, words, strict=True)],
+            hovertemplate="%{customdata}<extra></extra>",
         ))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Recovery rate (% of failures with an outcome)", range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text="first response, apology", type="category")
-    return _layout(fig, 360)
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(title_text="% of failures recovered", range=[0, 105], ticksuffix="%", dtick=25)
+    fig.update_yaxes(type="category", autorange="reversed", automargin=True)
+    _layout(fig, 90 + 70 * len(procs))
+    # The legend above the plot area, not over it; on a phone it wraps to two lines, which the
+    # top margin holds.
+    fig.update_layout(margin=dict(l=10, r=16, t=58, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left"))
+    return fig
 
 
 # ---------------------------------------------------------------- funnel
@@ -243,27 +395,32 @@ def compensation(procs: list[readings.Process]) -> go.Figure:
 
 @cached
 def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
-    """Failures → answered → resolved → outcome known → recovered."""
+    """Failures → answered → resolved → outcome known → recovered.
+
+    The counts and shares sit in the step names on the axis, not in the bars: a narrow step
+    (the few failures with an outcome) had its text shrunk to nothing or cut off on a phone."""
     steps = [("Service failures", row.get("failures"), "failures created in the window"),
              ("Answered", row.get("answered"), "got a first public reply"),
              ("Resolved", row.get("resolved"), "were resolved"),
              ("Outcome known", row.get("with_outcome"), "have an outcome: a post-ticket CSAT, or open 14+ days"),
              ("Recovered", row.get("recovered"), "were recovered: resolved with a post-ticket CSAT of 4 or 5")]
     values = [_int(v) for _, v, _ in steps]
-    templates = ["%{x:,}<br>%{percentInitial:.0%} of failures"] * 4 + ["%{x:,} recovered"]
+    first = values[0]
+    shares = [fmt.number(100.0 * v / first, 0, "% of failures") if first else fmt.DASH for v in values]
     if recovery_pct is not None:
-        templates[-1] += f"<br>{recovery_pct:.1f}% of the outcomes"
+        shares[-1] = f"{recovery_pct:.1f}% of the outcomes"
+    labels = [f"{name}<br><b>{v:,}</b> · {share}" for (name, _, _), v, share in zip(steps, values, shares, strict=True)]
     fig = go.Figure(go.Funnel(
-        y=[s[0] for s in steps], x=values, texttemplate=templates, textposition=["inside"] * 4 + ["outside"],
-        marker=dict(color=["#4a5568", "#2b6cb0", "#3182ce", "#63b3ed", GOOD]),
-        customdata=[s[2] for s in steps],
-        hovertemplate="<b>%{y}</b><br>%{x:,} failures %{customdata}<br>%{percentInitial:.0%} of all failures"
+        y=labels, x=values, textinfo="none",
+        marker=dict(color=["#4a5568", "#2b6cb0", "#3182ce", "#63b3ed", "#2c5282"]),
+        customdata=list(zip([s[0] for s in steps], [s[2] for s in steps], shares, strict=True)),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{x:,} failures %{customdata[1]}<br>%{customdata[2]}"
                       "<extra></extra>",
         connector=dict(line=dict(color="#cbd5e0", width=1)),
     ))
-    fig.update_yaxes(title_text="")
+    fig.update_yaxes(title_text="", automargin=True)
     _layout(fig, 330)
-    fig.update_layout(margin=dict(l=10, r=140, t=20, b=10))
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10))
     return fig
 
 
@@ -272,8 +429,9 @@ def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
 
 @cached
 def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, noun: str, axis_title: str,
-               target: float | None = None, color: str = GOOD, window: tuple | None = None) -> go.Figure:
-    """A share per period with its 95% range as a band, and how many it rests on below."""
+               target: float | None = None, color: str = NPS_COLOR, window: tuple | None = None) -> go.Figure:
+    """A share per period with its 95% range as a band, and how many it rests on below; a
+    period of fewer than fmt.SMALL_N is a pale point."""
     unit = "week" if grain == "week" else "month"
     x = [pd.Timestamp(v) for v in df["period"]]
     label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
@@ -292,13 +450,14 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
             band_x.append(xi)
             band_y.append(lo)
     traces = [
-        go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor="rgba(56,161,105,0.15)", line=dict(width=0),
+        go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor="rgba(43,108,176,0.13)", line=dict(width=0),
                    hoverinfo="skip", name="95% range", yaxis="y", mode="lines"),
         go.Scatter(x=x, y=values, mode="lines+markers", name=name, line=dict(color=color, width=2), yaxis="y",
-                   connectgaps=False,
-                   customdata=list(zip(label, [w or "no outcome yet" for w in words], counts, strict=True)),
+                   connectgaps=False, marker=dict(size=8, opacity=_opacity(counts)),
+                   customdata=list(zip(label, [w or "no outcome yet" for w in words], counts,
+                                       [_small_note(c, noun) for c in counts], strict=True)),
                    hovertemplate=f"%{{customdata[0]}}<br>{name} <b>%{{y:.1f}}%</b>, %{{customdata[1]}}"
-                                 f"<br>%{{customdata[2]:,}} {noun}<extra></extra>"),
+                                 f"<br>%{{customdata[2]:,}} {noun}%{{customdata[3]}}<extra></extra>"),
         go.Bar(x=x, y=counts, name=noun.capitalize(), marker_color="#cbd5e0", yaxis="y2", width=_bar_ms(grain),
                customdata=label, hovertemplate=f"%{{customdata}}<br>%{{y:,}} {noun}<extra></extra>"),
     ]
@@ -312,8 +471,9 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
         yaxis=dict(domain=[0.32, 1.0], title=dict(text=axis_title), ticksuffix="%", range=[0, 105]),
         yaxis2=dict(domain=[0.0, 0.24], title=dict(text=f"per {unit}"), **_count_ticks(counts)),
         shapes=shapes, annotations=notes, hovermode="closest",
+        showlegend=False,  # the caption names the line, band and bars; a legend wrapped over the plot on a phone
     )
-    return _layout(go.Figure(data=traces, layout=layout), 420)
+    return _layout(go.Figure(data=traces, layout=layout), 400)
 
 
 @cached

@@ -146,7 +146,9 @@ def _verdict(test: stats.TestResult | None) -> str:
 
 
 def recovery_paradox(no_failure: Score, recovered: Score, min_n: int = MIN_N) -> Reading:
-    """Are customers whose failure was recovered as loyal as those who never had a problem?"""
+    """Does a recovery win loyalty back: are customers whose failure was recovered as loyal as
+    those who never had a problem? Coloured (tone good or bad) only when the gap is beyond
+    its margin; a gap within it is neutral, whatever it looks like."""
     gap = nps_gap(recovered, no_failure, min_n)
     if recovered.nps is None:
         return Reading(UNKNOWN, "No loyalty answer (an NPS after the failure) followed a recovered failure in "
@@ -156,19 +158,19 @@ def recovery_paradox(no_failure: Score, recovered: Score, min_n: int = MIN_N) ->
                                 "is nothing to compare the recovered customers with.", "unknown", gap)
     numbers = (f"NPS {_pts(recovered.nps)} after a recovered failure ({_answers(recovered.n)}) against "
                f"{_pts(no_failure.nps)} with no failure ({_answers(no_failure.n)}): a gap of "
-               f"{_signed(gap.diff)} ± {gap.moe:.1f} points.")
+               f"{_signed(gap.diff)} ± {gap.moe:.1f} pts.")
     if gap.verdict == TOO_FEW:
         return Reading(TOO_FEW, f"**Too few answers to tell.** {numbers} At least {min_n} answers on each side "
                                 "are needed before the gap means anything.", "unknown", gap)
     if gap.verdict == ABOVE:
-        return Reading(ABOVE, "**The recovery paradox shows: recovered customers are more loyal than those who "
-                              f"never had a problem**, by more than the margin. {numbers}", "good", gap)
+        return Reading(ABOVE, "**Yes, and more: recovered customers are more loyal than those who never had a "
+                              f"problem** (the recovery paradox), by more than the margin. {numbers}", "good", gap)
     if gap.verdict == BELOW:
-        return Reading(BELOW, "**No recovery paradox: recovered customers are less loyal than those who never "
-                              "had a problem**, by more than the margin. A good recovery limits the damage of a "
-                              f"failure but does not erase it. {numbers}", "bad", gap)
-    return Reading(WITHIN, "**Recovered customers are as loyal as those with no problem; the difference is "
-                           f"within the margin.** {numbers}", "good", gap)
+        return Reading(BELOW, "**Not fully: recovered customers stay less loyal than those who never had a "
+                              "problem**, by more than the margin. A good recovery limits the damage of a failure "
+                              f"but does not erase it. {numbers}", "bad", gap)
+    return Reading(WITHIN, "**Yes: recovered customers are as loyal as those with no problem; the difference is "
+                           f"within the margin.** {numbers}", "neutral", gap)
 
 
 def failed_recovery(no_failure: Score, not_recovered: Score, min_n: int = MIN_N) -> Reading:
@@ -178,7 +180,7 @@ def failed_recovery(no_failure: Score, not_recovered: Score, min_n: int = MIN_N)
         return Reading(UNKNOWN, "No loyalty answer followed a failure that was not recovered in these dates.",
                        "unknown", gap)
     numbers = (f"NPS {_pts(not_recovered.nps)} after a failed recovery ({_answers(not_recovered.n)}), "
-               f"{_signed(gap.diff)} ± {gap.moe:.1f} points against no failure.")
+               f"{_signed(gap.diff)} ± {gap.moe:.1f} pts against no failure.")
     if gap.verdict == TOO_FEW:
         return Reading(TOO_FEW, f"After a failed recovery: too few answers to tell. {numbers}", "unknown", gap)
     if gap.verdict == BELOW:
@@ -187,6 +189,26 @@ def failed_recovery(no_failure: Score, not_recovered: Score, min_n: int = MIN_N)
         return Reading(ABOVE, f"Customers whose failure was not recovered are not less loyal: {numbers}",
                        "neutral", gap)
     return Reading(WITHIN, f"A failed recovery shows no loss of loyalty beyond the margin: {numbers}", "neutral", gap)
+
+
+def against(reference: Score, scores: Iterable[Score], min_n: int = MIN_N) -> list[str]:
+    """Each NPS against the reference (no failure): ABOVE or BELOW only beyond the margin of
+    their difference, WITHIN, or TOO_FEW / UNKNOWN; what the charts colour green, red or grey."""
+    return [nps_gap(s, reference, min_n).verdict for s in scores]
+
+
+def share_against_target(share: Share, target: float | None, higher_is_better: bool = True) -> bool | None:
+    """Met (True) or missed (False) only when the share's whole 95% range is on one side of the
+    target; None when the range straddles it (the miss could be noise: the page shows it grey)."""
+    r = share.range
+    if target is None or r is None:
+        return None
+    lo, hi = r
+    if lo >= target:
+        return higher_is_better
+    if hi < target:
+        return not higher_is_better
+    return None
 
 
 def funnel_reading(row: Mapping, unresolved_days: int = 14) -> str:
@@ -215,34 +237,67 @@ DRIVER_LABELS = {
 }
 
 
-def driver_reading(driver: str, rows: Iterable[Mapping], min_n: int = MIN_N) -> str:
-    """The bands of one driver with the highest and the lowest recovery rate, and whether
-    they differ by more than noise ('unknown' bands are left out)."""
+@dataclass(frozen=True)
+class DriverComparison:
+    """The bands of one driver with the highest and the lowest recovery rate among those large
+    enough to test (all bands when fewer than two are), and how their gap reads."""
+
+    best: tuple[str, Share]
+    worst: tuple[str, Share]
+    gap: Gap
+    left_out: int  # bands with an outcome left out as too small
+
+    def verdict_of(self, band: str) -> str:
+        """ABOVE for the best band and BELOW for the worst when their gap is beyond noise;
+        WITHIN for every other band (and for all when it is not): what a chart colours."""
+        if self.gap.verdict in (ABOVE, BELOW):
+            if band == self.best[0]:
+                return ABOVE
+            if band == self.worst[0]:
+                return BELOW
+        return WITHIN
+
+
+def driver_comparison(rows: Iterable[Mapping], min_n: int = MIN_N) -> DriverComparison | None:
+    """The highest against the lowest recovery rate of one driver's bands ('unknown' left out);
+    None when fewer than two bands have a rate, or all have the same."""
     bands = [(str(r["band"]), Share(_num(r.get("recovery_pct")), int(_num(r.get("with_outcome")) or 0)))
              for r in rows if r.get("band") != "unknown"]
     bands = [(b, s) for b, s in bands if s.pct is not None]
-    label = DRIVER_LABELS.get(driver, driver.capitalize())
     if len(bands) < 2:
-        return f"{label}: too few failures with an outcome to compare."
+        return None
     # Compare the groups large enough to test, when there are two; else all (and say so).
     testable = [(b, s) for b, s in bands if s.n >= min_n]
     pool = testable if len(testable) >= 2 else bands
-    left_out = len(bands) - len(pool)
     best = max(pool, key=lambda x: x[1].pct)
     worst = min(pool, key=lambda x: x[1].pct)
     if best[1].pct == worst[1].pct:
-        return f"{label}: the same recovery rate ({_pct(best[1].pct)}) in every group."
-    gap = share_gap(best[1], worst[1], min_n)
-    head = (f"{label}: {_pct(best[1].pct)} recovered when *{best[0]}* ({best[1].n:,} with an outcome) against "
+        return DriverComparison(best, worst, Gap(0.0, None, WITHIN), len(bands) - len(pool))
+    return DriverComparison(best, worst, share_gap(best[1], worst[1], min_n), len(bands) - len(pool))
+
+
+def driver_reading(driver: str, rows: Iterable[Mapping], min_n: int = MIN_N) -> str:
+    """The bands of one driver with the highest and the lowest recovery rate, and whether
+    they differ by more than noise ('unknown' bands are left out)."""
+    rows = list(rows)
+    label = DRIVER_LABELS.get(driver, driver.capitalize())
+    c = driver_comparison(rows, min_n)
+    if c is None:
+        return f"**{label}**: too few failures with an outcome to compare."
+    best, worst = c.best, c.worst
+    if best[1].pct == worst[1].pct:
+        return f"**{label}**: the same recovery rate ({_pct(best[1].pct)}) in every group."
+    head = (f"**{label}**: {_pct(best[1].pct)} recovered when *{best[0]}* ({best[1].n:,} with an outcome) against "
             f"{_pct(worst[1].pct)} when *{worst[0]}* ({worst[1].n:,})")
-    if gap.verdict == TOO_FEW:
+    if c.gap.verdict == TOO_FEW:
         text = f"{head}; too few failures on one side to tell (at least {min_n} needed)."
-    elif gap.verdict == WITHIN:
-        text = f"{head}; the difference is within sampling noise."
+    elif c.gap.verdict == WITHIN:
+        text = f"{head}; no real difference: it is within sampling noise."
     else:
-        text = f"{head}; a difference larger than sampling noise."
-    if left_out:
-        text += f" ({left_out} smaller group{'s' if left_out > 1 else ''} of under {min_n} left out of the comparison.)"
+        text = f"{head}; a real difference, larger than sampling noise."
+    if c.left_out:
+        s = "s" if c.left_out > 1 else ""
+        text += f" ({c.left_out} smaller group{s} of under {min_n} left out of the comparison.)"
     return text
 
 

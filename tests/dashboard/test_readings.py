@@ -41,18 +41,18 @@ def test_combined_share_and_total():
 def test_paradox_within_the_margin():
     # The sample's last 90 days: recovered 27.0 ± 18.8 (63), no failure 24.0 ± 5.9 (555).
     r = readings.recovery_paradox(Score(24.0, 5.9, 555), Score(27.0, 18.8, 63))
-    assert r.verdict == WITHIN and r.tone == "good"
+    assert r.verdict == WITHIN and r.tone == "neutral"  # no colour for a gap within noise
     assert r.gap.diff == pytest.approx(3.0)
     assert r.gap.moe == pytest.approx(math.sqrt(5.9 ** 2 + 18.8 ** 2))  # 19.70
-    assert r.text.startswith("**Recovered customers are as loyal as those with no problem; the difference is "
+    assert r.text.startswith("**Yes: recovered customers are as loyal as those with no problem; the difference is "
                              "within the margin.**")
-    assert "a gap of +3.0 ± 19.7 points" in r.text
+    assert "a gap of +3.0 ± 19.7 pts" in r.text
 
 
 def test_paradox_above_and_below_the_margin():
     no_failure = Score(20.0, 5.0, 500)
     above = readings.recovery_paradox(no_failure, Score(40.0, 10.0, 100))  # +20 against a margin of 11.2
-    assert above.verdict == ABOVE and "recovery paradox shows" in above.text
+    assert above.verdict == ABOVE and above.tone == "good" and "(the recovery paradox)" in above.text
     below = readings.recovery_paradox(no_failure, Score(0.0, 10.0, 100))
     assert below.verdict == BELOW and below.tone == "bad" and "less loyal" in below.text
 
@@ -72,7 +72,7 @@ def test_paradox_with_too_few_answers_says_so():
     assert r.verdict == TOO_FEW and r.tone == "unknown"
     assert r.gap.diff == 150.0 and r.gap.moe == pytest.approx(moe)
     assert r.text.startswith("**Too few answers to tell.**")
-    assert "a gap of +150.0 ± 69.3 points" in r.text and "At least 30 answers on each side" in r.text
+    assert "a gap of +150.0 ± 69.3 pts" in r.text and "At least 30 answers on each side" in r.text
 
 
 def test_paradox_without_answers():
@@ -85,7 +85,22 @@ def test_paradox_without_answers():
 def test_failed_recovery_costs_loyalty():
     r = readings.failed_recovery(Score(24.0, 5.9, 555), Score(-69.1, 13.2, 55))
     assert r.verdict == BELOW and r.text.startswith("**A failure left unrecovered costs loyalty:**")
-    assert "-93.1 ± 14.5 points" in r.text  # sqrt(5.9² + 13.2²) = 14.46
+    assert "-93.1 ± 14.5 pts" in r.text  # sqrt(5.9² + 13.2²) = 14.46
+
+
+def test_against_the_reference_colours_only_beyond_the_margin():
+    no_failure = Score(24.9, 6.0, 550)
+    # -6.1 ± 21.5 (49): 31 below, margin 22.3; 7.6 ± 17.5 (66): 17.3 below, margin 18.5; 28 answers: too few.
+    scores = [Score(-6.1, 21.5, 49), Score(7.6, 17.5, 66), Score(-42.9, 27.0, 28), Score(None, None, 0)]
+    assert readings.against(no_failure, scores) == [BELOW, WITHIN, TOO_FEW, readings.UNKNOWN]
+
+
+def test_target_colour_only_when_the_range_clears_it():
+    assert readings.share_against_target(Share(48.6, 183), 70.0) is False  # likely 41-56%: a real miss
+    assert readings.share_against_target(Share(50.0, 4), 70.0) is None  # likely 15-85%: could be noise
+    assert readings.share_against_target(Share(90.0, 200), 70.0) is True
+    assert readings.share_against_target(Share(90.0, 200), None) is None
+    assert readings.share_against_target(Share(None, 0), 70.0) is None
 
 
 # ---------------------------------------------------------------- funnel and drivers
@@ -115,9 +130,12 @@ def test_driver_reading_compares_the_groups_large_enough_to_test():
     gap = readings.share_gap(Share(70.212766, 47), Share(47.916667, 48))
     assert gap.verdict == ABOVE and gap.p == pytest.approx(0.027, abs=0.001)
     text = readings.driver_reading("response speed", SPEED)
-    assert text == ("First-response speed: 70.2% recovered when *under 1 h* (47 with an outcome) against 47.9% when "
-                    "*4-24 h* (48); a difference larger than sampling noise. (2 smaller groups of under 30 left out "
-                    "of the comparison.)")
+    assert text == ("**First-response speed**: 70.2% recovered when *under 1 h* (47 with an outcome) against 47.9% "
+                    "when *4-24 h* (48); a real difference, larger than sampling noise. (2 smaller groups of under 30 "
+                    "left out of the comparison.)")
+    # The chart colours only the two bands compared, and only because their gap is beyond noise.
+    c = readings.driver_comparison(SPEED)
+    assert [c.verdict_of(r["band"]) for r in SPEED] == [ABOVE, WITHIN, BELOW, WITHIN, WITHIN]
 
 
 def test_driver_reading_small_and_unknown_groups():
@@ -128,8 +146,12 @@ def test_driver_reading_small_and_unknown_groups():
                                                              "needed).")
     only = [{"band": "compensated", "with_outcome": 1, "recovery_pct": 100.0},
             {"band": "unknown", "with_outcome": 3, "recovery_pct": 33.3}]
-    assert readings.driver_reading("compensation", only) == ("Compensation: too few failures with an outcome to "
-                                                             "compare.")
+    assert readings.driver_reading("compensation", only) == ("**Compensation**: too few failures with an outcome "
+                                                             "to compare.")
+    assert readings.driver_comparison(only) is None
+    # Too few to tell: no band in colour.
+    c = readings.driver_comparison(rows)
+    assert c.gap.verdict == TOO_FEW and {c.verdict_of(r["band"]) for r in rows} == {WITHIN}
 
 
 def test_combinations_as_processes():
