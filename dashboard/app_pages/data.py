@@ -61,7 +61,12 @@ if ctx is not None:
     else:
         total = int(summary["rows"].sum())
         rows_were = f"**{total:,} rows** were" if total != 1 else "**1 row** was"
-        st.markdown(f"{rows_were} rejected and left out of every metric. By rule:")
+        them = "them" if total != 1 else "it"
+        st.markdown(
+            f"{rows_were} rejected and left out of every metric; the rest of the data is published. Each is "
+            f"kept below with its file, line and reason: to include {them}, correct the export, upload it again "
+            "and refresh. By rule:"
+        )
         frame.table(summary, column_config=datapage.REJECTED_SUMMARY_COLUMNS)
         rejected = data.run_query("staging/rejected_list")
         sources = sorted(rejected["source"].unique())
