@@ -170,10 +170,10 @@ def _listed(titles: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(titles) - limit:,} more" if len(titles) > limit else "")
 
 
-def checks_summary(report: pd.DataFrame, status: str) -> tuple[str, str]:
+def checks_summary(report: pd.DataFrame, status: str, rejected: int | None = None) -> tuple[str, str]:
     """(colour, text) of the report's summary: what happened and what to do. Red only for a
     check that blocks a refresh; rows set aside by a row rule, and warnings, are the refresh
-    working as meant: the data was published without those rows."""
+    working as meant: the data was published without those rows. `rejected`: the rows set aside."""
     ok = report[status].map(passed)
     severity = report["severity"].map(_severity) if "severity" in report.columns else pd.Series("block",
                                                                                                 index=report.index)
@@ -197,11 +197,15 @@ def checks_summary(report: pd.DataFrame, status: str) -> tuple[str, str]:
             "with such a failure publishes nothing; the message of each, in the table, says what to correct."
         )
     if len(rejecting):
-        n = int(pd.to_numeric(rejecting.get("unexpected_count", pd.Series(dtype=float)), errors="coerce").sum())
-        one = n == 1
+        # One row can break several rules (an empty date is neither set nor readable): the rows
+        # set aside are the rejected rows' count, not the sum over the rules.
+        n = rejected if rejected is not None else None
         rules = "a row rule" if len(rejecting) == 1 else f"{len(rejecting):,} row rules"
-        what = f"{_plural(n, 'row')} broke {rules} and {'was' if one else 'were'}" if n else \
-            f"{rules.capitalize()} found rows, which were"
+        if n:
+            one = n == 1
+            what = f"{rules.capitalize()} found rows to reject: {_plural(n, 'row')} {'was' if one else 'were'}"
+        else:
+            one, what = False, f"{rules.capitalize()} found rows to reject, which were"
         them = "it" if one else "them"
         parts.append(
             f"{what} set aside with {'its' if one else 'their'} reason, left out of the metrics. See {them} under "
@@ -234,14 +238,14 @@ _REPORT_ORDER = ("verdict", "source", "title", "column", "severity", "unexpected
 _REPORT_HIDDEN = {"refresh_id", "kwargs", "expectation", "rule", "rank"}
 
 
-def validation_report(report: pd.DataFrame) -> None:
+def validation_report(report: pd.DataFrame, rejected: int | None = None) -> None:
     if report.empty:
         frame.empty("The validation results table is empty: no expectation was checked in the last refresh.")
         return
     status = status_column(report)
     shown = report.copy()
     if status is not None:
-        colour, summary = checks_summary(report, status)
+        colour, summary = checks_summary(report, status, rejected)
         box, icon = _SUMMARY_BOX[colour]
         box(summary, icon=icon)
         severity = shown["severity"] if "severity" in shown.columns else pd.Series("block", index=shown.index)
@@ -258,7 +262,7 @@ def validation_report(report: pd.DataFrame) -> None:
     hidden = {status} | _REPORT_HIDDEN
     order += [c for c in shown.columns if c not in order and c not in hidden]
     frame.table(shown[order], column_config={
-        "verdict": col.TextColumn("Result"),
+        "verdict": col.TextColumn("Result", width=150),
         "source": col.TextColumn("Source"),
         "title": col.TextColumn("Check", width="medium"),
         "column": col.TextColumn("Column"),
@@ -381,14 +385,24 @@ def _save(folder, last_dir, source: str, files) -> None:
     if not files:
         st.warning("Choose one or more files first, then save.")
         return
+    good = []
+    for f in files:
+        try:
+            uploads.check(f.name, f.getvalue())
+        except uploads.UploadError as exc:
+            # The reason names the file (the uploader's text: shown literally, never as Markdown).
+            st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
+        else:
+            good.append(f)
+    if not good:
+        return  # nothing to add: the working folder is not started for a file turned away
     started = uploads.prepare(folder, last_dir)
     if started:
         st.info(fmt.md(started), icon=":material/folder_copy:")
-    for f in files:
+    for f in good:
         try:
             saved = uploads.save(folder, source, f.name, f.getvalue())
         except uploads.UploadError as exc:
-            # The reason names the file (the uploader's text: shown literally, never as Markdown).
             st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
             continue
         verb = "replaced" if saved.replaced else "saved"

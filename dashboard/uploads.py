@@ -200,12 +200,18 @@ class Saved:
     replaced: bool
 
 
+def check(raw_name: str, content: bytes) -> str:
+    """The safe name of an uploaded file, or UploadError saying why it is not taken."""
+    name = sanitize_name(raw_name)
+    check_content(name, content[:4096], len(content), shown=raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    return name
+
+
 def save(folder: Path, source: str, raw_name: str, content: bytes) -> Saved:
     """Check one uploaded file and write it as folder/source/<safe name> (atomically)."""
     if source not in SOURCE_ORDER:
         raise UploadError(f"unknown source {source!r}: use one of {', '.join(SOURCE_ORDER)}")
-    name = sanitize_name(raw_name)
-    check_content(name, content[:4096], len(content), shown=raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = check(raw_name, content)
     dest_dir = folder / source
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name

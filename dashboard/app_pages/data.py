@@ -36,7 +36,9 @@ if ctx is not None:
     else:
         frame.table(history, column_config=datapage.HISTORY_COLUMNS)
         frame.download(history, "refreshes", "the refreshes", key="dl-refreshes")
-        chosen = st.selectbox("Input files of refresh", history["refresh_id"].tolist(), key="refresh_inputs")
+        # Keyed on the version: after a refresh the newest one is chosen, not the one picked before.
+        chosen = st.selectbox("Input files of refresh", history["refresh_id"].tolist(),
+                              key=f"refresh_inputs-{ctx.source.version}")
         inputs = data.run_query("system/refresh_inputs", refresh_id=chosen)
         frame.table(inputs, column_config=datapage.INPUT_COLUMNS)
         frame.download(inputs, f"inputs-{chosen}", "the input files", key="dl-inputs")
@@ -45,7 +47,7 @@ if ctx is not None:
     st.subheader("Validation report")
     if data.table_exists("validation_results"):
         report = data.run_query("checks/validation_report")  # the list `python -m cx checks` prints
-        datapage.validation_report(report)
+        datapage.validation_report(report, int(data.run_query("system/rejected_summary")["rows"].sum()))
     else:
         frame.empty(
             "Checks are not available for this warehouse yet: it has no validation results. They appear here "

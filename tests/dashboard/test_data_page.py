@@ -39,7 +39,8 @@ def data_page(monkeypatch, own_warehouse):
 
 def test_a_published_refresh_with_a_rejected_row_is_no_failure(data_page):
     at, target = data_page
-    rejected = b"response_id,customer_id,submitted_at,nps,csat\nS12,C3,2026-02-24 10:00:00,11,5\n"
+    # One row, breaking two rules (a date that is neither set nor readable): one row rejected.
+    rejected = b"response_id,customer_id,submitted_at,nps,csat\nS12,C3,someday,9,5\n"
     _refresh(_upload(at, "late surveys.csv", rejected, "surveys"))
     assert not at.error, [e.value for e in at.error]
     said = next(s.value for s in at.success if s.value.startswith("**Refresh published**"))
@@ -50,7 +51,7 @@ def test_a_published_refresh_with_a_rejected_row_is_no_failure(data_page):
     # an information's, never an error's.
     summary = next(b.value for b in [*at.warning, *at.info] if "expectations passed" in b.value)
     assert "nothing blocked the refresh: its data is published" in summary
-    assert "1 row broke a row rule and was set aside with its reason" in summary
+    assert "2 row rules found rows to reject: 1 row was set aside with its reason" in summary
     report = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
     assert "rows rejected" in set(report["verdict"]) and "✗ failed: blocks a refresh" not in set(report["verdict"])
     attempts = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
