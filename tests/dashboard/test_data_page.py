@@ -53,6 +53,7 @@ def test_a_published_refresh_with_a_rejected_row_is_no_failure(data_page):
     assert "nothing blocked the refresh: its data is published" in summary
     assert "2 row rules found rows to reject: 1 row was set aside with its reason" in summary
     report = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
+    assert not {"expectation", "rule", "kwargs", "observed"} & set(report.columns)
     assert "rows rejected" in set(report["verdict"]) and "✗ failed: blocks a refresh" not in set(report["verdict"])
     attempts = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
     newest = attempts.iloc[0]
@@ -62,7 +63,7 @@ def test_a_published_refresh_with_a_rejected_row_is_no_failure(data_page):
 
 
 def test_a_file_of_another_type_is_named_with_what_is_accepted(data_page):
-    at, _ = data_page
+    at, target = data_page
     # The browser must let any file through: with `type=` it turns one away with its MIME name.
     assert not list(at.file_uploader[0].proto.type)
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,6 +73,8 @@ def test_a_file_of_another_type_is_named_with_what_is_accepted(data_page):
     assert "Q3 survey report" in errors[0] and "a Word document" in errors[0]
     assert fmt.md(f"Accepted: {uploads.ACCEPTED} files") in errors[0]
     assert not DEVELOPER_OUTPUT.search(shown_text(at))
+    assert not at.info  # nothing was saved, so the working folder was not started either
+    assert not (target.parent / "uploads").exists()
 
 
 def test_a_binary_file_under_a_text_name_says_what_it_is(data_page):
