@@ -121,9 +121,11 @@ def map_unknown_export(folder: Path, last_dir: str | None) -> None:
     )
     left, right = st.columns([1, 3])
     source = left.selectbox("Source", SOURCE_ORDER, index=1, format_func=str.capitalize, key="map_source")
+    # No `type=`: the browser would turn away another type with its MIME name; the check
+    # below says in words what the file is and what is accepted.
     upload = right.file_uploader(
-        "Export file to map", type=list(uploads.EXTENSIONS), accept_multiple_files=False,
-        max_upload_size=uploads.max_upload_mb(), key="map_file",
+        "Export file to map", accept_multiple_files=False, max_upload_size=uploads.max_upload_mb(), key="map_file",
+        help=f"Accepted: {uploads.ACCEPTED} files, up to {uploads.max_upload_mb():,} MB.",
     )
     saved = st.session_state.pop("map_saved", None)
     if saved:
@@ -134,9 +136,9 @@ def map_unknown_export(folder: Path, last_dir: str | None) -> None:
     content = upload.getvalue()
     try:
         safe_name = uploads.sanitize_name(upload.name)
-        uploads.check_content(safe_name, content[:4096], len(content))
+        uploads.check_content(safe_name, content[:4096], len(content), shown=upload.name)
     except uploads.UploadError as exc:
-        st.error(f"File {fmt.md(upload.name)}: {fmt.md(exc)}", icon=":material/block:")
+        st.error(fmt.md(exc), icon=":material/block:")  # the reason names the file
         return
     key = _file_key(safe_name, content, source)
     try:

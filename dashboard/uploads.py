@@ -16,6 +16,7 @@ ever opens the warehouse read-only.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -32,11 +33,54 @@ from cx.config import ROOT
 from cx.pipeline.importers.mapping_file import FILE_NAME as MAPPINGS
 from cx.schema import SOURCE_ORDER
 
-EXTENSIONS = ("csv", "tsv", "txt", "parquet", "jsonl", "ndjson", "json", "xlsx")
+# The file types the refresh reads (cx.pipeline.readers.FORMATS), by extension.
+EXTENSIONS = ("csv", "tsv", "txt", "tab", "parquet", "pq", "jsonl", "ndjson", "json", "xlsx", "xml")
+# The same, as the page says it to a person.
+ACCEPTED = "CSV, TSV, Parquet, JSON, Excel workbooks (.xlsx) and XML"
+
+# Files people pick by mistake, in words, with what to do instead. The browser's own name for a
+# type ("application/vnd.openxmlformats-officedocument...") tells an analyst nothing.
+_OTHER_TYPES = {
+    "xls": ("an Excel 97-2003 workbook (.xls)", "open it in Excel and save it as an Excel Workbook (.xlsx) "
+            "or as CSV UTF-8"),
+    "xlsm": ("an Excel workbook with macros (.xlsm)", "save it as an Excel Workbook (.xlsx) or as CSV UTF-8"),
+    "xlsb": ("a binary Excel workbook (.xlsb)", "save it as an Excel Workbook (.xlsx) or as CSV UTF-8"),
+    "ods": ("an OpenDocument spreadsheet (.ods)", "save it as an Excel Workbook (.xlsx) or as CSV"),
+    "numbers": ("an Apple Numbers spreadsheet", "export it as CSV or Excel (.xlsx) from Numbers"),
+    "doc": ("a Word document", "export the data from its tool as CSV or Excel instead"),
+    "docx": ("a Word document", "export the data from its tool as CSV or Excel instead"),
+    "pdf": ("a PDF document", "export the data from its tool as CSV or Excel instead: a PDF report holds no rows "
+            "the refresh can read"),
+    "pptx": ("a PowerPoint presentation", "export the data from its tool as CSV or Excel instead"),
+    "zip": ("a ZIP archive", "unzip it and upload the export files inside"),
+    "gz": ("a compressed (gzip) file", "decompress it and upload the export file inside"),
+    "7z": ("a 7-Zip archive", "extract it and upload the export files inside"),
+    "rar": ("a RAR archive", "extract it and upload the export files inside"),
+    "png": ("an image", "export the data itself as CSV or Excel"),
+    "jpg": ("an image", "export the data itself as CSV or Excel"),
+    "jpeg": ("an image", "export the data itself as CSV or Excel"),
+    "exe": ("a program", "upload the export files themselves"),
+    "html": ("a web page", "export the data from its tool as CSV or Excel instead"),
+    "sql": ("a SQL script", "export the query's result as CSV or Parquet instead"),
+    "duckdb": ("a DuckDB database", "export its tables as Parquet or CSV (COPY ... TO 'file.parquet')"),
+}
+
+# What a file's first bytes say it is, whatever its name.
+_SIGNATURES = (
+    (b"PAR1", "a Parquet file"),
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook or another Office file is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls or .doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+)
 
 
 class UploadError(ValueError):
-    """A file that is not accepted, with the reason a person reads."""
+    """A file that is not accepted, with the reason a person reads: which file, what it is, and what to do."""
 
 
 def max_upload_mb() -> int:
@@ -51,15 +95,24 @@ def working_folder(target: Path) -> Path:
     return Path(explicit).expanduser() if explicit else target.parent / "uploads"
 
 
+def not_accepted(raw: str) -> str:
+    """Why a file of this name is not taken, in words: what it is, what is accepted, what to do."""
+    name = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "The file"
+    ext = name.rpartition(".")[2].lower() if "." in name else ""
+    if not ext:
+        return (f"{name} has no file extension, so its type is unknown. Accepted: {ACCEPTED} files. "
+                "Name it for what it is (for example tickets-2026-11.csv) and upload it again.")
+    what, todo = _OTHER_TYPES.get(ext, (f"a .{ext} file", "export the data from its tool in one of these formats"))
+    return f"{name} is {what}, which the refresh cannot read. Accepted: {ACCEPTED} files; {todo}."
+
+
 def sanitize_name(raw: str) -> str:
     """A safe file name: no folders; letters and digits of any script, '_', '-' and one extension."""
     name = unicodedata.normalize("NFKC", str(raw or "")).replace("\\", "/").rsplit("/", 1)[-1].strip()
     stem, dot, ext = name.rpartition(".")
     ext = ext.lower()
-    if not dot or not ext:
-        raise UploadError(f"“{raw}” has no file extension: use one of {', '.join(EXTENSIONS)}")
-    if ext not in EXTENSIONS:
-        raise UploadError(f"“{raw}”: .{ext} files are not accepted; use one of {', '.join(EXTENSIONS)}")
+    if not dot or not ext or ext not in EXTENSIONS:
+        raise UploadError(not_accepted(name or raw))
     # Letters and digits of any script stay (two Persian-named exports must not both become
     # upload.csv and replace each other); anything else, dots, spaces, controls and direction
     # marks included, becomes '_'.
@@ -68,24 +121,75 @@ def sanitize_name(raw: str) -> str:
     return f"{stem}.{ext}"
 
 
-def check_content(name: str, head: bytes, size: int, limit_mb: int | None = None) -> None:
-    """Raise UploadError when the file cannot be what its extension says, or is too large."""
+def _looks_like(head: bytes) -> str | None:
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return what
+    return None
+
+
+def _what_it_is(head: bytes) -> str | None:
+    """What the first bytes look like, for a file whose name promises a binary format."""
+    found = _looks_like(head)
+    if found or not head:
+        return found
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return None  # control characters: binary, of a kind the signatures do not know
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    if first.startswith(("{", "[")):
+        return "JSON text, by the look of it"
+    if first.startswith("<"):
+        return "XML or a web page, by the look of it"
+    if any(d in first for d in (",", ";", "\t", "|")):
+        return "a CSV export, by the look of it"
+    return "text"
+
+
+def check_content(name: str, head: bytes, size: int, limit_mb: int | None = None, shown: str | None = None) -> None:
+    """Raise UploadError when the file cannot be what its extension says, or is too large.
+    `shown`: the name as the person chose it, for the message (else `name`)."""
     limit_mb = limit_mb or max_upload_mb()
+    shown = shown or name
     if size == 0:
-        raise UploadError(f"{name} is empty")
+        raise UploadError(f"{shown} is empty (0 bytes). Export it again and upload the new file.")
     if size > limit_mb * 1024 * 1024:
-        raise UploadError(f"{name} is {size / 1024 / 1024:,.0f} MB, more than the {limit_mb} MB allowed")
+        raise UploadError(
+            f"{shown} is {size / 1024 / 1024:,.0f} MB, more than the {limit_mb:,} MB allowed for one upload. "
+            "Split the export into smaller files (by month, say: the refresh reads them all), or save it as "
+            "Parquet, which is far smaller."
+        )
     ext = name.rsplit(".", 1)[-1].lower()
-    if ext == "parquet" and not head.startswith(b"PAR1"):
-        raise UploadError(f"{name} is not a Parquet file (it does not start with PAR1)")
+    found = _looks_like(head)
+    if ext in ("parquet", "pq") and not head.startswith(b"PAR1"):
+        found = _what_it_is(head)
+        is_what = f"it is {found}, not a Parquet file" if found else "it is not a Parquet file"
+        raise UploadError(f"{shown} is named .{ext}, but {is_what}. Export it again as Parquet, or name it for "
+                          "what it is (a CSV export ends in .csv).")
     if ext == "xlsx" and not head.startswith(b"PK\x03\x04"):
-        raise UploadError(f"{name} is not an Excel .xlsx workbook")
-    if ext in ("csv", "tsv", "txt", "jsonl", "ndjson", "json"):
-        if head.startswith((b"PK\x03\x04", b"PAR1", b"\x7fELF", b"MZ", b"%PDF")):
-            raise UploadError(f"{name} is a binary file, not text")
+        found = _what_it_is(head)
+        is_what = f"it is {found}, not an Excel workbook" if found else "it is not an Excel workbook"
+        todo = ("open it in Excel and save it as an Excel Workbook (.xlsx)" if found and "Office" in found
+                else "save it from Excel as an Excel Workbook (.xlsx), or name it for what it is")
+        raise UploadError(f"{shown} is named .xlsx, but {is_what}: {todo}.")
+    if ext in ("csv", "tsv", "txt", "tab", "jsonl", "ndjson", "json", "xml"):
+        if found and found.startswith("a ZIP"):
+            raise UploadError(f"{shown} is named .{ext}, a text format, but it is a ZIP archive (an Excel workbook "
+                              "is one). If it is an Excel workbook, name it .xlsx; otherwise unzip it and upload "
+                              "the export inside.")
+        if found:
+            raise UploadError(f"{shown} is named .{ext}, a text format, but it is {found}. Upload the export "
+                              f"itself, named for what it is (accepted: {ACCEPTED} files).")
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if ext in ("jsonl", "ndjson", "json") and text[:1] not in (b"{", b"[", b""):
-            raise UploadError(f"{name} does not look like JSON (it should start with {{ or [)")
+            raise UploadError(f"{shown} does not look like JSON (JSON starts with {{ or [). If it is a CSV export, "
+                              "name it .csv.")
+        if ext == "xml" and text[:1] not in (b"<", b""):
+            raise UploadError(f"{shown} does not look like XML (XML starts with <). If it is a CSV export, "
+                              "name it .csv.")
 
 
 @dataclass
@@ -96,12 +200,18 @@ class Saved:
     replaced: bool
 
 
+def check(raw_name: str, content: bytes) -> str:
+    """The safe name of an uploaded file, or UploadError saying why it is not taken."""
+    name = sanitize_name(raw_name)
+    check_content(name, content[:4096], len(content), shown=raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    return name
+
+
 def save(folder: Path, source: str, raw_name: str, content: bytes) -> Saved:
     """Check one uploaded file and write it as folder/source/<safe name> (atomically)."""
     if source not in SOURCE_ORDER:
         raise UploadError(f"unknown source {source!r}: use one of {', '.join(SOURCE_ORDER)}")
-    name = sanitize_name(raw_name)
-    check_content(name, content[:4096], len(content))
+    name = check(raw_name, content)
     dest_dir = folder / source
     dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name
@@ -184,6 +294,10 @@ def remove(folder: Path, source: str, name: str) -> None:
 # ---------------------------------------------------------------- refresh
 
 
+_REFRESH_ID = re.compile(r"^refresh (\d{8}T\d{6}-\w+): ")
+_ENDINGS = {"published ": "published", "refresh blocked: ": "blocked", "error: ": "error"}
+
+
 @dataclass
 class Outcome:
     returncode: int
@@ -194,11 +308,62 @@ class Outcome:
         return self.returncode == 0
 
     @property
-    def message(self) -> str:
+    def refresh_id(self) -> str | None:
+        """The id the refresh gave itself (its first line), to find its entry in the log."""
+        for line in self.lines:
+            m = _REFRESH_ID.match(line)
+            if m:
+                return m.group(1)
+        return None
+
+    def _ending(self) -> tuple[str, str, str] | None:
+        """(kind, the sentence after the prefix, the whole line) of the refresh's last word."""
         for line in reversed(self.lines):
-            if line.startswith(("published ", "refresh blocked: ", "error: ")):
-                return line
+            for start, kind in _ENDINGS.items():
+                if line.startswith(start):
+                    return kind, line.removeprefix(start), line
+        return None
+
+    @property
+    def kind(self) -> str:
+        """published; blocked (the data stopped it: the refresh says why); error (it could not
+        run: a folder, the configuration, the disk); stopped (it ended without saying why)."""
+        if self.published:
+            return "published"
+        ending = self._ending()
+        return ending[0] if ending else "stopped"
+
+    @property
+    def reason(self) -> str | None:
+        """The refresh's own sentence on what stopped it (it names the file, row and column)."""
+        ending = self._ending()
+        return ending[1] if ending and ending[0] != "published" else None
+
+    @property
+    def message(self) -> str:
+        ending = self._ending()
+        if ending:
+            return ending[2]
         return self.lines[-1] if self.lines else f"the refresh ended with exit code {self.returncode}"
+
+
+def logged_attempt(target: Path, refresh_id: str | None) -> dict | None:
+    """The refresh's entry in the log beside the warehouse (cx.pipeline.refresh writes one per
+    attempt): its rows, rejected rows and the checks that did not pass, as data."""
+    if not refresh_id:
+        return None
+    try:
+        lines = target.with_name(target.name + ".log.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("refresh_id") == refresh_id:
+            return entry
+    return None
 
 
 RefreshBusy = warehouse.RefreshBusy

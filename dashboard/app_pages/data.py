@@ -36,7 +36,9 @@ if ctx is not None:
     else:
         frame.table(history, column_config=datapage.HISTORY_COLUMNS)
         frame.download(history, "refreshes", "the refreshes", key="dl-refreshes")
-        chosen = st.selectbox("Input files of refresh", history["refresh_id"].tolist(), key="refresh_inputs")
+        # Keyed on the version: after a refresh the newest one is chosen, not the one picked before.
+        chosen = st.selectbox("Input files of refresh", history["refresh_id"].tolist(),
+                              key=f"refresh_inputs-{ctx.source.version}")
         inputs = data.run_query("system/refresh_inputs", refresh_id=chosen)
         frame.table(inputs, column_config=datapage.INPUT_COLUMNS)
         frame.download(inputs, f"inputs-{chosen}", "the input files", key="dl-inputs")
@@ -45,7 +47,7 @@ if ctx is not None:
     st.subheader("Validation report")
     if data.table_exists("validation_results"):
         report = data.run_query("checks/validation_report")  # the list `python -m cx checks` prints
-        datapage.validation_report(report)
+        datapage.validation_report(report, int(data.run_query("system/rejected_summary")["rows"].sum()))
     else:
         frame.empty(
             "Checks are not available for this warehouse yet: it has no validation results. They appear here "
@@ -61,7 +63,12 @@ if ctx is not None:
     else:
         total = int(summary["rows"].sum())
         rows_were = f"**{total:,} rows** were" if total != 1 else "**1 row** was"
-        st.markdown(f"{rows_were} rejected and left out of every metric. By rule:")
+        them = "them" if total != 1 else "it"
+        st.markdown(
+            f"{rows_were} rejected and left out of every metric; the rest of the data is published. Each is "
+            f"kept below with its file, line and reason: to include {them}, correct the export, upload it again "
+            "and refresh. By rule:"
+        )
         frame.table(summary, column_config=datapage.REJECTED_SUMMARY_COLUMNS)
         rejected = data.run_query("staging/rejected_list")
         sources = sorted(rejected["source"].unique())

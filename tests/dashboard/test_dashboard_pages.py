@@ -277,9 +277,12 @@ def test_data_page_shows_the_validation_report(monkeypatch, own_warehouse):
         ) as t(refresh_id, source, expectation, title, "column", rule, severity, success, "rows", unexpected_count,
                unexpected_pct, observed, examples, kwargs, error, message)""")
     at = run_app(monkeypatch, target, page="data")
-    assert "1 of 2 expectations passed, 1 failed. Failed: 1 block." in [e.value for e in at.error]
-    report = next(d.value for d in at.dataframe if "expectation" in d.value.columns)
-    assert list(report["verdict"]) == ["✗ fail", "✓ pass"]
+    summary = at.error[0].value  # red: a check that blocks a refresh failed
+    assert summary.startswith("1 of 2 expectations passed.")
+    assert "**1 check that blocks a refresh failed**: “ticket\\_id is unique \\(tickets\\)”" in summary
+    report = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
+    assert list(report["verdict"]) == ["✗ failed: blocks a refresh", "✓ passed"]
+    assert "expectation" not in report.columns  # GX's name stays in the download: the title says it in words
     assert report.iloc[0]["examples"] == "T9, T9" and report.iloc[0]["severity"] == "block"
 
 
@@ -292,7 +295,7 @@ def test_data_page_lists_rejected_rows(monkeypatch, tmp_path, data_copy):
     rejected = next(d.value for d in at.dataframe if "reason" in d.value.columns)
     assert rejected.iloc[0][["source", "file", "line", "column"]].tolist() == ["surveys", "surveys/surveys.csv", 12,
                                                                              "nps"]
-    assert "**1 row** was rejected and left out of every metric. By rule:" in shown_text(at)
+    assert "**1 row** was rejected and left out of every metric; the rest of the data is published." in shown_text(at)
 
 
 def test_upload_and_refresh_from_the_data_page(monkeypatch, own_warehouse):
@@ -315,7 +318,7 @@ def test_upload_and_refresh_from_the_data_page(monkeypatch, own_warehouse):
     before = warehouse.current_refresh_id(target)
     next(b for b in at.button if b.label.startswith("Refresh the warehouse")).click().run(timeout=180)
     assert not at.exception
-    assert any(s.value.startswith("Refresh published") for s in at.success), [s.value for s in at.success]
+    assert any(s.value.startswith("**Refresh published**") for s in at.success), [s.value for s in at.success]
     assert warehouse.current_refresh_id(target) != before
     assert cli_metrics(target, *DEFAULT)["responses"] == 11
     attempts = next(d.value for d in at.dataframe if "outcome" in d.value.columns)

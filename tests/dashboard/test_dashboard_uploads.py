@@ -36,16 +36,48 @@ def test_check_content():
     uploads.check_content("a.parquet", b"PAR1....", 100)
     uploads.check_content("a.xlsx", b"PK\x03\x04....", 100)
     uploads.check_content("a.jsonl", b'\xef\xbb\xbf{"a": 1}\n', 100)
+    uploads.check_content("a.xml", b"<?xml version='1.0'?><responses/>", 100)
     for name, head, size, why in [
-        ("a.csv", b"", 0, "empty"),
-        ("a.parquet", b"id,x\n", 10, "not a Parquet"),
-        ("a.xlsx", b"id,x\n", 10, "not an Excel"),
-        ("a.csv", b"PK\x03\x04", 10, "binary"),
+        ("a.csv", b"", 0, "a.csv is empty"),
+        ("a.parquet", b"id,x\n", 10, "it is a CSV export, by the look of it, not a Parquet file"),
+        ("a.xlsx", b"id,x\n", 10, "not an Excel workbook"),
+        ("a.xlsx", b"\xd0\xcf\x11\xe0....", 10, r"an old Office file \(\.xls or \.doc\).*save it as an Excel Workbook"),
+        ("a.csv", b"PK\x03\x04", 10, "it is a ZIP archive.*name it .xlsx"),
+        ("a.csv", b"%PDF-1.4", 10, "it is a PDF document"),
         ("a.json", b"id,x", 10, "does not look like JSON"),
-        ("a.csv", b"id", 3 * 1024 * 1024, "more than the 2 MB allowed"),
+        ("a.xml", b"id,x", 10, "does not look like XML"),
+        ("a.csv", b"id", 3 * 1024 * 1024, "more than the 2 MB allowed.*Split the export"),
     ]:
         with pytest.raises(UploadError, match=why):
             uploads.check_content(name, head, size, limit_mb=2)
+
+
+def test_check_content_names_the_file_as_chosen():
+    with pytest.raises(UploadError, match="^Tickets Nov.parquet is named .parquet"):
+        uploads.check_content("Tickets_Nov.parquet", b"id,x\n", 10, shown="Tickets Nov.parquet")
+
+
+@pytest.mark.parametrize(("raw", "said"), [
+    ("Q3 report.docx", "Q3 report.docx is a Word document"),
+    ("tickets.xls", "tickets.xls is an Excel 97-2003 workbook (.xls), which the refresh cannot read"),
+    ("exports.zip", "exports.zip is a ZIP archive"),
+    ("data.foo", "data.foo is a .foo file"),
+    ("tickets", "tickets has no file extension"),
+])
+def test_a_file_of_another_type_is_named_and_said_in_words(raw, said):
+    with pytest.raises(UploadError) as caught:
+        uploads.sanitize_name(raw)
+    text = str(caught.value)
+    assert text.startswith(said), text
+    assert f"Accepted: {uploads.ACCEPTED} files" in text
+    assert "application/" not in text and "MIME" not in text
+
+
+def test_every_format_the_refresh_reads_is_accepted():
+    from cx.pipeline.readers import FORMATS
+
+    assert {ext.lstrip(".") for ext in FORMATS} == set(uploads.EXTENSIONS)
+    assert uploads.sanitize_name("Qualtrics export.XML") == "Qualtrics_export.xml"
 
 
 def test_size_limit_is_configurable(monkeypatch):
@@ -110,7 +142,10 @@ def test_run_refresh_publishes_and_reports_progress(tmp_path, data_copy):
     seen = []
     outcome = uploads.run_refresh(data_copy, target, lambda line, p: seen.append(p))
     assert outcome.published, outcome.lines
-    assert outcome.message.startswith("published ")
+    assert outcome.message.startswith("published ") and outcome.kind == "published" and outcome.reason is None
+    logged = uploads.logged_attempt(target, outcome.refresh_id)
+    assert logged and logged["published"] and logged["refresh_id"] == outcome.refresh_id
+    assert logged["sources"]["surveys"]["rows"] == 10
     assert [p for p in seen if p is not None] == [0.2, 0.4, 0.6, 0.8, 1.0]
     assert target.exists() and not target.with_name(target.name + ".refresh.lock").exists()
 
@@ -120,6 +155,21 @@ def test_run_refresh_blocked_keeps_the_message(tmp_path, data_copy):
     outcome = uploads.run_refresh(data_copy, tmp_path / "warehouse.duckdb", lambda line, p: None)
     assert outcome.returncode == 1 and not outcome.published
     assert outcome.message.startswith("refresh blocked: ") and "customer_id" in outcome.message
+    assert outcome.kind == "blocked"
+    assert outcome.reason.startswith("tickets/broken.csv: ") and "customer_id" in outcome.reason
+
+
+@pytest.mark.parametrize(("lines", "kind", "reason"), [
+    (["refresh 20261203T070108-d46e: data x", "published /w: 3 surveys"], "published", None),
+    (["refresh 20261203T070108-d46e: data x", "refresh blocked: t.csv: line 3: bad", "nothing was published"],
+     "blocked", "t.csv: line 3: bad"),
+    (["error: No space left on device: /w"], "error", "No space left on device: /w"),
+    (["Traceback (most recent call last):", "KeyError: 'x'"], "stopped", None),
+])
+def test_outcome_says_how_the_refresh_ended(lines, kind, reason):
+    outcome = uploads.Outcome(0 if kind == "published" else 1, lines)
+    assert (outcome.kind, outcome.reason) == (kind, reason)
+    assert outcome.refresh_id == ("20261203T070108-d46e" if lines[0].startswith("refresh ") else None)
 
 
 def test_one_refresh_at_a_time(tmp_path, data_copy):
