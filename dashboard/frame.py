@@ -119,8 +119,7 @@ def freshness(src: data.Source, fresh: dict, conf: Settings, now: datetime | Non
     attempts = data.refresh_attempts(src, limit=1)
     if attempts and not attempts[0].get("published"):
         last = attempts[0]
-        started = last.get("started_at")
-        when = fmt.moment(started) if isinstance(started, datetime) else (started or "recently")
+        when = fmt.moment(_utc(last.get("started_at"))) if _utc(last.get("started_at")) else "recently"
         if for_analysts:
             st.warning(
                 f"The last refresh attempt ({when}) was blocked, so this is still the data of the refresh "
@@ -159,6 +158,18 @@ def comparison_notice(flt: filters.Filters) -> None:
 
 def _set_compare(mode: str) -> None:
     st.session_state["compare"] = mode
+
+
+def _utc(value) -> datetime | None:
+    """A time from the refresh log (ISO text with its offset) as naive UTC, as the pages show times."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _as_of(fresh: dict) -> datetime | None:

@@ -110,6 +110,9 @@ def test_rejected_formats(tmp_path, data_copy):
         }
     ]
     assert rows[0]["record"]["response_id"] == "S11"
+    assert isinstance(rows[0]["line"], int)  # 12, not 12.0
+    shown = cx("rejected", "--warehouse", target, "--format", "table").stdout
+    assert "surveys/surveys.csv:12  csat" in shown, shown
     table = list(csv.DictReader(io.StringIO(cx("rejected", "--warehouse", target, "--format", "csv").stdout)))
     assert table[0]["line"] == "12" and table[0]["reason"] == "csat 7 is outside 1-5"
     # The rejected row is counted nowhere.

@@ -24,7 +24,8 @@ final as (
     select
         p.source,
         f.file,
-        p._line as line,
+        -- A line number is whole (a file read through a vendor format can carry it as a double).
+        p._line::bigint as line,
         p._problems[1].column as "column",
         p._problems[1].value as value,
         array_to_string(list_transform(p._problems, lambda x: x.reason), '; ') as reason,

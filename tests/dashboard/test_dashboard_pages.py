@@ -3,6 +3,8 @@ empty and tiny cases, uploads and refreshes."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -140,6 +142,7 @@ def test_freshness_line_warns_of_stale_data_and_a_blocked_refresh(monkeypatch, o
     at.run()
     blocked = [w.value for w in at.warning if "was blocked" in w.value]
     assert blocked and "The Data page says what blocked it" in blocked[0] and "broken.csv" not in blocked[0]
+    assert re.search(r"attempt \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", blocked[0]), blocked[0]
     assert metric(at, "NPS").value == "11.1 ± 57.2"  # still the last good warehouse
     on_data = run_app(monkeypatch, target, page="data")
     blocked = [w.value for w in on_data.warning if "was blocked" in w.value]
