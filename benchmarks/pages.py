@@ -34,8 +34,10 @@ traceback or the app's "could not be read" error is reported as not measured.
 
 Also measured, to read the figures by:
 - the floor: the same steps on the smallest Streamlit page with a sidebar filter, four tiles
-  and one Plotly chart (no data, no query): what Streamlit, Plotly and Chromium cost on this
-  machine at this moment, before any of the dashboard's own work (skip with --no-floor);
+  and as many Plotly charts as a page drew (no data, no query; one floor per number of charts):
+  what Streamlit, Plotly and Chromium cost on this machine at this moment, before any of the
+  dashboard's own work (skip with --no-floor); the report reads each page against its floor
+  (targets: first render within 0.5 s of it, a filter change within 0.25 s);
 - with CX_DASHBOARD_TIMINGS=1, which the server gets, the queries it actually ran (not
   cached) in each step with their total time, and its script runs (dashboard/app.py logs
   each): the server's share of a figure, the rest being the browser's.
@@ -97,8 +99,11 @@ NO_FILTERS = {"data"}  # pages drawn without the sidebar filters
 NAV = {"promises": "Promises"} | {p: t for p, t in PAGES.items() if p != "promises"}  # sidebar link labels
 
 # The floor: the smallest page that shows what every page of the dashboard shows (a sidebar
-# filter in the URL, a title, metric tiles, one Plotly chart) and does nothing else. Its times
-# are what Streamlit, Plotly and Chromium cost on this machine before any query or page code.
+# filter in the URL, a title, metric tiles, Plotly charts) and does nothing else. Its times are
+# what Streamlit, Plotly and Chromium cost on this machine before any query or page code. It
+# draws as many charts as it is written with, so that each page is read against a floor with
+# the same number of charts as it draws (written into the app: a query parameter would be
+# dropped from the URL by the first filter change).
 FLOOR_APP = """
 import plotly.graph_objects as go
 import streamlit as st
@@ -108,10 +113,15 @@ with st.sidebar:
     regions = st.multiselect("Region", ["EU", "NA"], key="region", bind="query-params", placeholder="All")
 st.title("Floor")
 n = 1 + len(regions)
+charts = CHARTS
 for col, label in zip(st.columns(4), ["NPS", "CSAT", "CES", "Reviews"]):
     col.metric(label, f"{12.3 * n:.1f}", "+1.0")
-st.plotly_chart(go.Figure(go.Bar(x=list(range(12)), y=[(i * n) % 7 for i in range(12)])), width="stretch")
+for c in range(charts):
+    st.plotly_chart(go.Figure(go.Bar(x=list(range(12)), y=[(i * n + c) % 7 for i in range(12)])), width="stretch",
+                    key=f"chart-{c}")
 """
+FIRST_WITHIN = 0.5  # the targets: a page's first render within 0.5 s of its floor's,
+CHANGE_WITHIN = 0.25  # and a filter change (once warm, a value seen before) within 0.25 s
 
 # Injected before any of the page's scripts, in every document of the context.
 INSTRUMENT = """
@@ -248,10 +258,10 @@ class Server:
                    cwd=root, warm=warm)
 
     @classmethod
-    def floor(cls, folder: Path, log: Path) -> Server:
-        """The smallest page with what every dashboard page has (see FLOOR_APP)."""
-        app = folder / "floor_app.py"
-        app.write_text(FLOOR_APP, encoding="utf-8")
+    def floor(cls, folder: Path, log: Path, charts: int = 1) -> Server:
+        """The smallest page with what every dashboard page has, and `charts` charts (see FLOOR_APP)."""
+        app = folder / f"floor_app_{charts}.py"
+        app.write_text(FLOOR_APP.replace("CHARTS", str(int(charts))), encoding="utf-8")
         return cls([sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
                     "--browser.gatherUsageStats", "false"], free_port(), log, cwd=folder, port_flag="--server.port")
 
@@ -500,7 +510,7 @@ def table(results: list[PageResult]) -> list[str]:
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
-        name = "*floor: a one-chart Streamlit page, no data*" if r.path == "floor" else r.title
+        name = f"*floor: a {r.charts}-chart Streamlit page, no data*" if r.path == "floor" else r.title
         if r.error:
             lines.append(f"| {name} | not measured: {r.error.splitlines()[0][:120]} | | | | | |")
             continue
@@ -541,9 +551,10 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
         "script run ended (benchmarks/pages.py says how). *queries run*: queries the server actually ran "
         "(not cached) and their total time; *server script run*: the page script's own time on the server "
         "(queries included; the rest of a figure is the browser's and the network's)."
-        + (" The floor row is the same steps on the smallest Streamlit page with a sidebar filter, four tiles "
-           "and one Plotly chart: what Streamlit, Plotly and Chromium cost on this machine before any query or "
-           "page code." if floor else ""),
+        + (" The floor rows are the same steps on the smallest Streamlit page with a sidebar filter, four tiles "
+           "and as many Plotly charts as a page drew: what Streamlit, Plotly and Chromium cost on this machine "
+           "before any query or page code; each page is read against the floor of its number of charts."
+           if floor else ""),
         *([f"The server's warm-up (dashboard/warmup.py) had finished before the first page: it took "
            f"{', '.join(f'{w:.1f} s' for w in warmups)} after the server answered. *first* is therefore a page no "
            "reader had opened, whose default view the server had already computed."]
@@ -560,8 +571,48 @@ def report(floor: list[PageResult], results: dict[str, list[PageResult]], args, 
             where = args.baseline if label == "before" else "this checkout"
             lines += [f"**{label.capitalize()}** (`{where}`):", ""]
         lines += [*table((floor if i == 0 else []) + rs), ""]
+    if floor:
+        lines += [*against_floor(floor, results), ""]
     lines = lines[:-1]
     return "\n".join(lines) + "\n"
+
+
+def against_floor(floor: list[PageResult], results: dict[str, list[PageResult]]) -> list[str]:
+    """Each page against the floor with as many charts as it drew: the targets' table."""
+    by_charts = {f.charts: f for f in floor if not f.error}
+
+    def gap(step: Step | None, base: Step | None) -> float | None:
+        if step is None or base is None or step.seconds is None or base.seconds is None:
+            return None
+        return step.seconds - base.seconds
+
+    def said(value: float | None, within: float) -> str:
+        return "—" if value is None else f"{value:+.2f} s ({'yes' if value <= within else 'no'})"
+
+    lines = [f"Against the floor with the same number of charts (targets: first render within {FIRST_WITHIN} s, "
+             f"a filter change to a value seen before within {CHANGE_WITHIN} s):", "",
+             "| page | charts | first − floor | filter, seen − floor | filter, new − floor |",
+             "|---|---:|---:|---:|---:|"]
+    for label, rs in results.items():
+        for r in rs:
+            base = by_charts.get(r.charts)
+            if r.error or base is None:
+                continue
+            name = f"{r.title} ({label})" if label else r.title
+            lines.append(f"| {name} | {r.charts} | {said(gap(r.first, base.first), FIRST_WITHIN)} "
+                         f"| {said(gap(median(r.filter_seen), median(base.filter_seen)), CHANGE_WITHIN)} "
+                         f"| {said(gap(r.filter_new, base.filter_new), CHANGE_WITHIN)} |")
+    return lines
+
+
+def measure_floor(browser, folder: Path, args, charts: int) -> PageResult:
+    server = Server.floor(folder, folder / f"floor-{charts}.log", charts)
+    try:
+        result = bench_page(browser, server, "floor", args, None)
+    finally:
+        server.stop()
+    print_result(result)
+    return result
 
 
 def main() -> None:
@@ -646,12 +697,7 @@ def main() -> None:
 
         try:
             if args.floor:
-                server = Server.floor(Path(tmp), Path(tmp) / "floor.log")
-                try:
-                    floor.append(bench_page(browser, server, "floor", args))
-                finally:
-                    server.stop()
-                print_result(floor[-1])
+                floor.append(measure_floor(browser, Path(tmp), args, 1))
             if args.navigate:
                 for label in checkouts:
                     results[label] += bench_session(browser, start(label, 0), pages, args, shots_of(label))
@@ -669,6 +715,11 @@ def main() -> None:
                         results[label].append(r)
                         print(f"{label or 'page'}: ", end="")
                         print_result(r)
+            if args.floor:
+                # A floor for each number of charts the pages drew, measured after them.
+                drawn = sorted({r.charts for rs in results.values() for r in rs if not r.error} - {1})
+                for n in drawn:
+                    floor.append(measure_floor(browser, Path(tmp), args, n))
         finally:
             for server in servers.values():
                 server.stop()
