@@ -207,6 +207,7 @@ def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segment
     fig.update_yaxes(title_text=dimension_label, type="category", autorange="reversed")
     fig.update_layout(annotations=[dict(
         xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
-        text=f"colour: against all segments, {fmt.number(centre, 1)}{unit}", font=dict(size=12, color="#4a5568"),
+        text=f"colour: against all segments together, {fmt.number(centre, 1)}{unit}",
+        font=dict(size=12, color="#4a5568"),
     )])
     return _layout(fig, max(260, 80 + 34 * len(order)))

@@ -72,14 +72,15 @@ for part, title in components.SEGMENT_PARTS.items():
         column_order=list(columns), on_select=components.pick_segment(f"segment_table_{part}", segments),
         selection_mode="single-row", key=f"segment_table_{part}", height="content",
     )
+noun = dim_label.lower()
 st.caption(
-    "NPS ± its 95% margin of error. *vs rest*: the segment against all other segments together"
+    "NPS ± its 95% margin of error. *vs rest*: against all other segments together"
     + (f"; *change*: against the {flt.compare_label}" if compared else "")
-    + ". ▲ ▼ and colour mark differences larger than sampling noise: 5% false-discovery rate, corrected over "
-    f"this {dim_label.lower()}'s segments and NPS and CSAT, at least {stats.MIN_TEST_N} answers on each side. "
-    "The changes are the same family of tests as the Overview's biggest movers, so both flag the same "
-    f"ones; the changes of {model.NOT_SET} are not tested (it mixes whatever has no {dim_label.lower()}). "
-    "Select a row to open its drill-down below."
+    + f". ▲ ▼ and colour: larger than sampling noise (5% false-discovery rate over these {noun} segments and "
+    f"NPS and CSAT, at least {stats.MIN_TEST_N} answers on each side)."
+    + (" The changes are tested as the Overview's biggest movers are, so both flag the same ones; the changes "
+       f"of {model.NOT_SET} are not tested: it mixes whatever has no {noun}." if compared else "")
+    + " Select a row to open its drill-down below."
 )
 frame.download(components.segment_export(table), f"segments-{dim}", "the segments", key="dl-segments")
 
