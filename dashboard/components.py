@@ -119,15 +119,22 @@ def pick_segment(table_key: str, segments: list[str]):
     segment's drill-down, and bring it into view on the run that follows."""
     def pick() -> None:
         rows = st.session_state[table_key].selection.rows
-        st.session_state["seg"] = segments[rows[0]] if rows and rows[0] < len(segments) else None
-        st.session_state[_SCROLL] = bool(rows)
+        picked = segments[rows[0]] if rows and rows[0] < len(segments) else None
+        before = st.session_state.get(f"{table_key}_picked")
+        st.session_state[f"{table_key}_picked"] = picked
+        if picked is not None:
+            st.session_state["seg"] = picked
+            st.session_state[_SCROLL] = True
+        elif st.session_state.get("seg") == before:
+            st.session_state["seg"] = None  # unticked the open segment (not one the other table opened since)
     return pick
 
 
 _SCROLL = "_cx_scroll_to_drill_down"
-# The drill-down opens right under the table; on a pick, the page also scrolls to its heading
-# (the anchor of the subheader), which the table's own rerun would otherwise leave off screen
-# on a phone. The script waits for the heading, which the browser may draw after it.
+# The drill-down opens right under the tables; on a pick, the page also scrolls to its heading
+# (the anchor of the subheader): below the second table, the caption and the picker, it would
+# still start off screen at 1440x900, let alone on a phone. The script waits for the heading,
+# which the browser may draw after the script runs.
 _SCROLL_JS = """<span hidden data-cx-scroll="{nonce}"></span><script>
 (function () {{
   let tries = 0;
@@ -204,7 +211,7 @@ def segment_export(table: pd.DataFrame) -> pd.DataFrame:
 
 
 CHANGE_COLUMNS = {
-    "metric": col.TextColumn("Metric"),
+    "metric": col.TextColumn("Metric", pinned=True),
     "comparison": col.TextColumn("Comparison period"),
     "now": col.TextColumn("Selected dates"),
     "change": col.TextColumn("Change", help="For a volume, a time or a rating, its size against the comparison "

@@ -54,9 +54,10 @@ def heading(segment: str) -> str:
     return name if name == segment else f"{name} ({segment})"
 
 
-# A segment picked in the URL (the overview's "Why?", a shared link): its drill-down opens
-# under the table, so the top of the page points to it.
-linked = st.query_params.get("seg")
+# A segment picked (in a table, or in the URL: the overview's "Why?", a shared link): its
+# drill-down opens under the tables, so the top of the page points to it.
+# (After a pick, the callback has set the picker's state while the URL still names the old one.)
+linked = st.session_state.get("seg", st.query_params.get("seg"))
 if linked in segments:
     st.markdown(f":material/arrow_downward: [{dim_label}: {fmt.md(heading(linked))}: what changed, and its tickets, "
                 "responses and reviews](#drill-down)")
