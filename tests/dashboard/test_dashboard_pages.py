@@ -207,6 +207,48 @@ def test_segments_drill_down_opens_under_the_table(monkeypatch, small_warehouse)
     assert any(i.value.startswith("Nothing to compare: the previous period has no data") for i in at.info)
 
 
+def test_a_row_picked_opens_its_drill_down_and_scrolls_to_it(monkeypatch, small_warehouse):
+    """AppTest cannot click a table row: the row's callback is called as the table would call
+    it, with the selection it would leave in the session state."""
+    from types import SimpleNamespace
+
+    from dashboard import components
+
+    state: dict = {}
+    monkeypatch.setattr(components, "st", SimpleNamespace(session_state=state))
+    segments = ["EU", "NA", "APAC"]
+    pick_scores = components.pick_segment("segment_table_surveys", segments)
+    pick_service = components.pick_segment("segment_table_service", segments)
+
+    def select(table, rows):
+        state[table] = SimpleNamespace(selection=SimpleNamespace(rows=rows))
+
+    select("segment_table_surveys", [1])
+    pick_scores()
+    assert state["seg"] == "NA" and state[components._SCROLL]
+    select("segment_table_service", [0])
+    pick_service()
+    assert state["seg"] == "EU"
+    # Unticking NA (still ticked in the first table) leaves EU open; unticking EU closes it.
+    select("segment_table_surveys", [])
+    pick_scores()
+    assert state["seg"] == "EU"
+    select("segment_table_service", [])
+    pick_service()
+    assert state["seg"] is None
+
+    # The run after a pick scrolls to the drill-down's heading, once.
+    monkeypatch.undo()
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
+    assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    at.session_state[components._SCROLL] = True
+    at.run()
+    (scroll,) = [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert 'getElementById("drill-down")' in scroll.proto.body and scroll.proto.unsafe_allow_javascript
+    at.run()
+    assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+
+
 def test_segments_drill_down_columns_read_as_labels(monkeypatch, small_warehouse):
     for view in ("Responses", "Tickets", "Reviews", "Customer"):
         at = run_app(monkeypatch, small_warehouse, page="segments",
