@@ -51,6 +51,15 @@ SEGMENT_PARTS = {"surveys": "What customers say", "service": "Tickets, recovery 
 # fits a laptop's width without a header cut short.
 _SHORT = " (median)"
 
+TABLE_ROWS = 12  # rows a Segments table shows before it scrolls inside itself
+
+
+def rows_height(rows: int) -> int:
+    """The height in pixels of a table that shows its header and `rows` rows (Streamlit's rows
+    are 35 px, plus a border)."""
+    return 35 * (rows + 1) + 3
+
+
 # The colours of a change larger than noise (and of a segment that differs from the rest):
 # text colour only, so a cell within noise reads as plain as any other.
 BETTER_CSS = "color: #1a7f37; font-weight: 600"

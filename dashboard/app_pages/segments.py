@@ -65,13 +65,16 @@ if linked in segments:
 compared = components.comparison_notice(flt, before, dim)
 
 st.subheader(f"{dim_label} segments")
+# Every row in view for a dimension of a few segments; a long one (36 agents) scrolls inside
+# its table, so that the second table and the drill-down stay near.
+rows_height = "content" if len(table) <= components.TABLE_ROWS else components.rows_height(components.TABLE_ROWS)
 for part, title in components.SEGMENT_PARTS.items():
     st.markdown(f"**{title}**")
     columns = components.segment_columns(part, changes=compared)
     frame.table(
         components.segment_display(table, dim, part, changes=compared), column_config=columns,
         column_order=list(columns), on_select=components.pick_segment(f"segment_table_{part}", segments),
-        selection_mode="single-row", key=f"segment_table_{part}", height="content",
+        selection_mode="single-row", key=f"segment_table_{part}", height=rows_height,
     )
 noun = dim_label.lower()
 st.caption(
