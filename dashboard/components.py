@@ -185,7 +185,8 @@ def comparison_notice(flt: Filters, before: pd.DataFrame, dim: str) -> bool:
                   on_click=_compare_with, args=(other.compare,), key="compare-other",
                   icon=":material/compare_arrows:")
     else:
-        st.caption(f"The {other.compare_label} has no data either: pick later dates to compare.")
+        st.caption(f"The {other.compare_label} has no data either: to see changes, pick dates with data before "
+                   "them.")
     return False
 
 
