@@ -129,11 +129,14 @@ def _bucket_label(row, grain: str) -> str:
 
 
 @cached
-def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall: float | None) -> go.Figure:
+def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall: float | None,
+                 labels: tuple[str, ...] | None = None) -> go.Figure:
     """The metric per segment with its 95% range; colour: significantly higher or lower than
-    the rest of the segments, or not different."""
+    the rest of the segments, or not different. `labels`: the segments' names as shown, in the
+    table's order (EU: Europe). The all-segments line is named in the legend, off the bars."""
     value_col, n_col, title, unit = METRICS[metric]
     rest_col = "nps_vs_rest" if metric == "nps" else "csat_vs_rest"
+    names = dict(zip(table["segment"], labels or table["segment"].astype(str), strict=True))
     df = table[table[value_col].notna()].copy()
     value = df[value_col].astype(float)
     if metric == "nps":
@@ -147,43 +150,51 @@ def segment_bars(table: pd.DataFrame, metric: str, dimension_label: str, overall
     colors = [GOOD if v == "higher" else BAD if v == "lower" else NEUTRAL for v in df[rest_col]]
     meaning = {"higher": "significantly higher than the rest", "lower": "significantly lower than the rest",
                "like the rest": "not different from the rest", "too few to test": "too few answers to test"}
-    fig = go.Figure(go.Bar(
-        x=df["segment"].astype(str), y=value, marker_color=colors,
+    data = [go.Bar(
+        x=[names[s] for s in df["segment"]], y=value, marker_color=colors,
         error_y=dict(type="data", symmetric=False, array=list(plus), arrayminus=list(minus), color="#4a5568",
                      thickness=1.2),
         customdata=list(zip(ranges, df[n_col], [meaning.get(v, v) for v in df[rest_col]], strict=True)),
         hovertemplate=f"<b>%{{x}}</b><br>{metric.upper()} %{{y:.1f}}{unit}, %{{customdata[0]}}"
                       "<br>%{customdata[1]:,} answers<br>%{customdata[2]}<extra></extra>",
-        name=metric.upper(),
-    ))
+        name=metric.upper(), showlegend=False,
+    )]
+    line = dict(color="#2d3748", dash="dot", width=1.2)
+    shapes = []
     if overall is not None:
-        fig.update_layout(
-            shapes=[dict(type="line", xref="paper", x0=0, x1=1, y0=overall, y1=overall,
-                         line=dict(color="#2d3748", dash="dot", width=1.2))],
-            annotations=[dict(xref="paper", x=1, y=overall, xanchor="right", yanchor="bottom", showarrow=False,
-                              text=f"all segments {overall:.1f}{unit}", bgcolor="rgba(255,255,255,0.8)")],
-        )
+        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=overall, y1=overall, line=line))
+        # A legend entry only (no points): the label reads above the plot, never over a bar.
+        data.append(go.Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
+                               name=f"all segments: {overall:.1f}{unit}"))
+    fig = go.Figure(data=data)
+    fig.update_layout(shapes=shapes, showlegend=overall is not None)
     fig.update_yaxes(title_text=title, ticksuffix=unit)
     fig.update_xaxes(title_text=dimension_label, type="category")
-    fig.update_layout(showlegend=False)
     return _layout(fig, 380)
 
 
 @cached
-def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segments: list[str]) -> go.Figure:
-    """Segment x month; cells with fewer than HEATMAP_MIN_N answers are left blank."""
+def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segments: list[str],
+                    labels: tuple[str, ...] | None = None) -> go.Figure:
+    """Segment x month; cells with fewer than HEATMAP_MIN_N answers are left blank.
+
+    The colours are centred on all segments together over these months (the answer-weighted
+    mean of the cells, which for NPS and CSAT is their value over the same answers), and
+    reach as far as the data does: on a -100..100 scale most cells would look alike. A scale
+    narrower than the cells' typical 95% margin is widened to it, so noise stays pale."""
     value_col, n_col, title, unit = METRICS[metric]
+    names = dict(zip(segments, labels or segments, strict=True))
     months = sorted(df["month"].unique())
     order = [s for s in segments if s in set(df["segment"])] or sorted(df["segment"].unique())
     cells = {(r.segment, r.month): r for r in df.itertuples(index=False)}
-    z, text, hover = [], [], []
+    z, text, hover, margins = [], [], [], []
     for seg in order:
         zr, tr, hr = [], [], []
         for m in months:
             cell = cells.get((seg, m))
             n = int(getattr(cell, n_col)) if cell is not None else 0
             v = getattr(cell, value_col) if cell is not None else None
-            label = f"<b>{seg}</b>, {pd.Timestamp(m):%B %Y}"
+            label = f"<b>{names.get(seg, seg)}</b>, {pd.Timestamp(m):%B %Y}"
             if n < HEATMAP_MIN_N or fmt.is_missing(v):
                 zr.append(None)
                 tr.append("")
@@ -191,24 +202,35 @@ def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segment
                 continue
             if metric == "nps":
                 spread = f"± {fmt.number(cell.nps_moe95, 1)} points"
+                margins.append(float(cell.nps_moe95))
             else:
                 lo, hi = stats.wilson_interval(int(cell.csat_ok), n)
                 spread = f"likely {lo:.0f}-{hi:.0f}%"
+                margins.append((hi - lo) / 2)
             zr.append(float(v))
             tr.append(f"{float(v):.0f}")
             hr.append(f"{label}<br>{metric.upper()} {float(v):.1f}{unit}, {spread}<br>{n:,} answers")
         z.append(zr)
         text.append(tr)
         hover.append(hr)
+    known = df[(df[n_col] > 0) & df[value_col].notna()]
+    weights = known[n_col].astype(float)
+    centre = float((known[value_col].astype(float) * weights).sum() / weights.sum()) if weights.sum() else 0.0
+    shown = [v for row in z for v in row if v is not None]
+    reach = max([abs(v - centre) for v in shown] + [sorted(margins)[len(margins) // 2] if margins else 1.0])
     fig = go.Figure(go.Heatmap(
-        z=z, x=[pd.Timestamp(m).strftime("%b %Y") for m in months], y=order, text=text,
+        z=z, x=[pd.Timestamp(m).strftime("%b %Y") for m in months], y=[names.get(s, s) for s in order], text=text,
         texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        colorscale="RdYlGn", zmid=0 if metric == "nps" else None,
-        zmin=-100 if metric == "nps" else None, zmax=100 if metric == "nps" else None,
+        colorscale="RdYlGn", zmid=centre, zmin=centre - reach, zmax=centre + reach,
         colorbar=dict(title=dict(text="NPS (points)" if metric == "nps" else "CSAT %", side="right"),
                       ticksuffix=unit, thickness=14),
         xgap=2, ygap=2,
     ))
     fig.update_xaxes(title_text="month", type="category")
     fig.update_yaxes(title_text=dimension_label, type="category", autorange="reversed")
+    fig.update_layout(annotations=[dict(
+        xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom", showarrow=False,
+        text=f"colour: against all segments together, {fmt.number(centre, 1)}{unit}",
+        font=dict(size=12, color="#4a5568"),
+    )])
     return _layout(fig, max(260, 80 + 34 * len(order)))

@@ -3,10 +3,12 @@ segments table's columns, the drill-down tabs, a customer's history, comment car
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
-from cx import catalog
+from cx import catalog, stats
 from cx.catalog import Measure
 from dashboard import data, fmt, frame, model
 from dashboard.filters import Filters
@@ -21,41 +23,14 @@ def _printf(decimals: int, unit: str, sign: str = "") -> str:
     return f"%{sign}.{decimals}f" + unit.replace("%", "%%")
 
 
-def measure_column(m: Measure):
+def measure_column(m: Measure, label: str | None = None):
     """A measure of the catalog as a table column: its label, unit, digits and help."""
+    label = label or m.label
     if m.is_count:
-        return col.NumberColumn(m.label, format="%d", help=m.description or None)
+        return col.NumberColumn(label, format="%d", help=m.description or None)
     if m.kind == "margin":
-        return col.NumberColumn(m.label, format="± " + _printf(m.decimals, m.unit), help=m.description or None)
-    return col.NumberColumn(m.label, format=_printf(m.decimals, m.unit), help=m.description or None)
-
-
-def segment_columns() -> dict:
-    """The Segments table: the segment, its flags, then each Segments measure of the catalog,
-    a tested one followed by its comparison against the rest and its change."""
-    tested = {m.key for m in model.tested_measures()}
-    columns = {
-        "segment": col.TextColumn("Segment", pinned=True),
-        "flags": col.TextColumn("Differs significantly", width="medium",
-                                help="Differences larger than sampling noise: against the rest of the segments, "
-                                     "or against the comparison period."),
-    }
-    measures = catalog.load().segment_measures()
-    shown = {m.key for m in measures}
-    for m in measures:
-        if m.key in columns:
-            continue  # a margin, placed beside its value
-        columns[m.key] = measure_column(m)
-        if m.margin in shown:
-            columns[m.margin] = measure_column(catalog.load().by_key[m.margin])
-        if m.key in tested:
-            p = model.short(m)
-            columns[f"{p}_vs_rest"] = col.TextColumn(f"{m.label} vs rest")
-            columns[f"{p}_change"] = col.NumberColumn(
-                f"{m.label} change", format=_printf(m.decimals, m.delta_unit, "+"),
-                help="Against the comparison period.",
-            )
-    return columns
+        return col.NumberColumn(label, format="± " + _printf(m.decimals, m.unit), help=m.description or None)
+    return col.NumberColumn(label, format=_printf(m.decimals, m.unit), help=m.description or None)
 
 
 KPI_COLUMNS = {
@@ -68,21 +43,160 @@ KPI_COLUMNS = {
 KPI_HEADERS = {"metric": "Metric", "now": "Selected dates", "comparison": "Comparison period", "change": "Change",
                "key": "Key"}
 
-CHANGE_COLUMNS = {
-    "metric": col.TextColumn("Metric"),
-    "comparison": col.TextColumn("Comparison period"),
-    "now": col.TextColumn("Selected dates"),
-    "change": col.TextColumn("Change"),
-    "direction": col.TextColumn(""),
-}
+
+# The Segments table, in two parts that each fit a laptop's width: what customers say (the
+# survey measures, with the tests), and how they are served (tickets, recovery, reviews).
+SEGMENT_PARTS = {"surveys": "What customers say", "service": "Tickets, recovery and reviews (times are medians)"}
+# Shortened in the table's header (the part's title says "medians"), so that every column
+# fits a laptop's width without a header cut short.
+_SHORT = " (median)"
+
+TABLE_ROWS = 12  # rows a Segments table shows before it scrolls inside itself
 
 
-def segment_display(table: pd.DataFrame, compare_label: str) -> pd.DataFrame:
-    out = table[list(segment_columns())].copy()
-    marks = {"higher": "▲ higher", "lower": "▼ lower", "like the rest": "·", "too few to test": "too few"}
+def rows_height(rows: int) -> int:
+    """The height in pixels of a table that shows its header and `rows` rows (Streamlit's rows
+    are 35 px, plus a border)."""
+    return 35 * (rows + 1) + 3
+
+
+# The colours of a change larger than noise (and of a segment that differs from the rest):
+# text colour only, so a cell within noise reads as plain as any other.
+BETTER_CSS = "color: #1a7f37; font-weight: 600"
+WORSE_CSS = "color: #c62828; font-weight: 600"
+VERSUS_MARKS = {"higher": "▲ higher", "lower": "▼ lower", "like the rest": "·", "too few to test": "too few"}
+
+
+def _part(m: Measure) -> str:
+    return "surveys" if m.group == "surveys" else "service"
+
+
+def segment_columns(part: str | None = None, changes: bool = True) -> dict:
+    """The Segments table's columns (both parts when `part` is None): the segment, then each
+    Segments measure of the catalog of that part, a tested one followed by its margin, its
+    comparison against the rest and its change (left out when there is nothing to compare
+    with: a column of blanks would read as "nothing moved")."""
+    tested = {m.key for m in model.tested_measures()}
+    columns = {"segment": col.TextColumn("Segment", pinned=True)}
+    cat = catalog.load()
+    measures = [m for m in cat.segment_measures() if part is None or _part(m) == part]
+    shown = {m.key for m in cat.segment_measures()}
+    for m in measures:
+        if m.key in columns:
+            continue  # a margin, placed beside its value
+        columns[m.key] = measure_column(m, m.label.removesuffix(_SHORT) if part == "service" else None)
+        if m.margin in shown:
+            columns[m.margin] = measure_column(cat.by_key[m.margin])
+        if m.key in tested:
+            p = model.short(m)
+            columns[f"{p}_vs_rest"] = col.TextColumn(
+                f"{m.label} vs rest", help=f"The segment's {m.label} against all other segments together: "
+                                           "▲ higher or ▼ lower by more than noise, · within noise.")
+            if changes:
+                columns[f"{p}_change"] = col.NumberColumn(
+                    f"{m.label} change", format=_printf(m.decimals, m.delta_unit, "+"),
+                    help="Against the comparison period; coloured when larger than noise.",
+                )
+    return columns
+
+
+def segment_display(table: pd.DataFrame, dim: str, part: str | None = None, changes: bool = True):
+    """One part of the Segments table as shown: segments by name (EU: Europe), the tests as
+    marks, and colour on a difference or a change only when it is larger than noise."""
+    columns = list(segment_columns(part, changes))
+    out = table[columns].copy()
+    out["segment"] = [fmt.segment_label(dim, s) for s in out["segment"]]
+    styles = pd.DataFrame("", index=out.index, columns=out.columns)
     for m in model.tested_measures():
-        out[f"{model.short(m)}_vs_rest"] = out[f"{model.short(m)}_vs_rest"].map(marks)
-    return out
+        p = model.short(m)
+        if f"{p}_vs_rest" not in out.columns:
+            continue
+        good = "higher" if m.higher_is_better is not False else "lower"
+        styles[f"{p}_vs_rest"] = [BETTER_CSS if v == good else WORSE_CSS if v in ("higher", "lower") else ""
+                                  for v in out[f"{p}_vs_rest"]]
+        if changes:
+            styles[f"{p}_change"] = [
+                _change_css(change, m.higher_is_better) if significant else ""
+                for change, significant in zip(table[f"{p}_change"], table[f"{p}_change_significant"], strict=True)
+            ]
+        out[f"{p}_vs_rest"] = out[f"{p}_vs_rest"].map(VERSUS_MARKS)
+    return out.style.apply(lambda _: styles, axis=None)
+
+
+def pick_segment(table_key: str, segments: list[str]):
+    """The callback of a Segments table's row selection: open (or, unticked, close) the
+    segment's drill-down, and bring it into view on the run that follows."""
+    def pick() -> None:
+        rows = st.session_state[table_key].selection.rows
+        picked = segments[rows[0]] if rows and rows[0] < len(segments) else None
+        before = st.session_state.get(f"{table_key}_picked")
+        st.session_state[f"{table_key}_picked"] = picked
+        if picked is not None:
+            st.session_state["seg"] = picked
+            st.session_state[_SCROLL] = True
+        elif st.session_state.get("seg") == before:
+            st.session_state["seg"] = None  # unticked the open segment (not one the other table opened since)
+    return pick
+
+
+_SCROLL = "_cx_scroll_to_drill_down"
+# The drill-down opens right under the tables; on a pick, the page also scrolls to its heading
+# (the anchor of the subheader): below the second table, the caption and the picker, it would
+# still start off screen at 1440x900, let alone on a phone. The script waits for the heading,
+# which the browser may draw after the script runs.
+_SCROLL_JS = """<span hidden data-cx-scroll="{nonce}"></span><script>
+(function () {{
+  let tries = 0;
+  const go = () => {{
+    const el = document.getElementById("drill-down");
+    if (el) {{ el.scrollIntoView({{behavior: "smooth", block: "start"}}); }}
+    else if (tries++ < 50) {{ setTimeout(go, 100); }}
+  }};
+  go();
+}})();
+</script>"""
+
+
+def scroll_to_drill_down() -> None:
+    """Scroll to the drill-down's heading when a table row was just picked (not on every run:
+    a reader who scrolled elsewhere stays where they are)."""
+    if st.session_state.pop(_SCROLL, False):
+        st.session_state["_cx_scroll_n"] = st.session_state.get("_cx_scroll_n", 0) + 1
+        st.html(_SCROLL_JS.format(nonce=st.session_state["_cx_scroll_n"]), unsafe_allow_javascript=True)
+
+
+def comparison_notice(flt: Filters, before: pd.DataFrame, dim: str) -> bool:
+    """Whether there is anything to compare with. When the comparison period has no data, say
+    so (blank changes must not read as "nothing moved") and offer the comparison that has."""
+    cstart, cend = flt.comparison
+    first = flt.first_day
+    if model.has_data(before):
+        if first is not None and cstart < first <= cend:
+            st.caption(f":material/info: The {flt.compare_label} starts before the data does ({fmt.day(first)}): "
+                       f"it covers {stats.window_days(first, cend)} of its {stats.window_days(cstart, cend)} days.")
+        return True
+    why = (f"the data starts on {fmt.day(first)}" if first is not None and cend < first
+           else "no survey response, ticket or review matches these filters then")
+    st.warning(f"The {flt.compare_label} ({fmt.window(cstart, cend)}) has no data: {why}. So no change is shown: "
+               "that is not the same as nothing having moved.", icon=":material/event_busy:")
+    other = dataclasses.replace(flt, compare="year" if flt.compare == "previous" else "previous")
+    if model.has_data(data.run_query("metrics/kpis_by_segment", **other.comparison_params(), dim=dim)):
+        st.button(f"Compare with the {other.compare_label} instead ({fmt.window(*other.comparison)})",
+                  on_click=_compare_with, args=(other.compare,), key="compare-other",
+                  icon=":material/compare_arrows:")
+    else:
+        st.caption(f"The {other.compare_label} has no data either: to see changes, pick dates with data before "
+                   "them.")
+    return False
+
+
+def _compare_with(mode: str) -> None:
+    st.session_state["compare"] = mode  # the sidebar's radio, bound to the URL
+
+
+def _change_css(change, higher_is_better: bool | None) -> str:
+    better = None if fmt.is_missing(change) or higher_is_better is None else stats.is_better(change, higher_is_better)
+    return {True: BETTER_CSS, False: WORSE_CSS, None: ""}[better]
 
 
 def segment_export(table: pd.DataFrame) -> pd.DataFrame:
@@ -99,13 +213,106 @@ def segment_export(table: pd.DataFrame) -> pd.DataFrame:
             f"{p}_vs_rest": f"{name} vs rest", f"{p}_before": f"{name} in the comparison period",
             f"{p}_change": f"{name} change ({m.delta_unit.strip() or 'points'})",
             f"{p}_change_significant": f"{name} change significant",
+            f"{p}_change_tested": f"{name} change tested",
             f"{p}_low": f"{name} likely from", f"{p}_high": f"{name} likely to",
         }
     keep = [c for c in table.columns if c != "is_total"]
     return table[keep].rename(columns=headers)
 
 
+CHANGE_COLUMNS = {
+    "metric": col.TextColumn("Metric", pinned=True),
+    "comparison": col.TextColumn("Comparison period"),
+    "now": col.TextColumn("Selected dates"),
+    "change": col.TextColumn("Change", help="For a volume, a time or a rating, its size against the comparison "
+                                            "period in brackets."),
+    "direction": col.TextColumn("Better or worse", help="Volumes (responses, tickets, reviews) are neither."),
+    "noise": col.TextColumn("Against noise", help="NPS and CSAT are tested, with the table's tests: larger than "
+                                                  "noise, within noise, or too few answers (30 on each side) to "
+                                                  "test. The other measures have no test."),
+}
+
+
+def change_display(changes: pd.DataFrame):
+    """The What-changed table as shown: a change coloured only when it is larger than noise."""
+    out = changes[list(CHANGE_COLUMNS)]
+    styles = pd.DataFrame("", index=out.index, columns=out.columns)
+    for column in ("change", "direction", "noise"):
+        styles[column] = [
+            {"better": BETTER_CSS, "worse": WORSE_CSS}.get(d, "") if sig else ""
+            for d, sig in zip(changes["direction"], changes["significant"], strict=True)
+        ]
+    return out.style.apply(lambda _: styles, axis=None)
+
+
 # ---------------------------------------------------------------- drill-down
+
+# Every column of a drill-down table, as people read it: a label, and its unit or scale.
+_WHEN = "YYYY-MM-DD HH:mm"
+RESPONSE_COLUMNS = {
+    "submitted_at": col.DatetimeColumn("Submitted (UTC)", format=_WHEN),
+    "response_id": col.TextColumn("Response"),
+    "customer_id": col.TextColumn("Customer"),
+    "nps": col.NumberColumn("NPS answer (0-10)", format="%d", help="How likely to recommend us, 0-10: 9-10 "
+                                                                 "promoter, 0-6 detractor."),
+    "csat": col.NumberColumn("CSAT answer (1-5)", format="%d", help="Satisfaction, 1-5: 4 or 5 counts as satisfied."),
+    "ces": col.NumberColumn("CES answer (1-7)", format="%d", help="'The company made it easy for me', 1-7 "
+                                                                 "(7 = very easy)."),
+    "comment": col.TextColumn("Comment", width="large"),
+    "ticket_id": col.TextColumn("After ticket", help="The ticket the survey followed; empty for a relationship "
+                                                     "survey."),
+    "region": col.TextColumn("Region"),
+    "product": col.TextColumn("Product"),
+    "tier": col.TextColumn("Tier"),
+    "channel": col.TextColumn("Channel"),
+    "language": col.TextColumn("Language"),
+}
+TICKET_COLUMNS = {
+    "created_at": col.DatetimeColumn("Created (UTC)", format=_WHEN),
+    "ticket_id": col.TextColumn("Ticket"),
+    "customer_id": col.TextColumn("Customer"),
+    "type": col.TextColumn("Type"),
+    "priority": col.TextColumn("Priority"),
+    "channel": col.TextColumn("Channel"),
+    "team": col.TextColumn("Team"),
+    "agent": col.TextColumn("Agent"),
+    "first_response_hours": col.NumberColumn("First response (h)", format="%.1f h",
+                                             help="Hours from creation to the first reply; empty: never answered."),
+    "resolution_hours": col.NumberColumn("Resolution (h)", format="%.1f h",
+                                         help="Hours from creation to resolution; empty: not resolved."),
+    "reopens": col.NumberColumn("Reopened (times)", format="%d"),
+    "promise_kept": col.CheckboxColumn("Promise kept", help="Whether the reply came by the time promised; empty: "
+                                                            "no promise made."),
+    "post_csat": col.NumberColumn("Post-ticket CSAT (1-5)", format="%d"),
+    "outcome": col.TextColumn("Recovery"),
+    "outcome_reason": col.TextColumn("Why"),
+    "post_comment": col.TextColumn("Post-ticket comment", width="large"),
+}
+REVIEW_COLUMNS = {
+    "posted_at": col.DatetimeColumn("Posted (UTC)", format=_WHEN),
+    "review_id": col.TextColumn("Review"),
+    "platform": col.TextColumn("Platform"),
+    "rating": col.NumberColumn("Rating (1-5)", format="%d ★"),
+    "title": col.TextColumn("Title"),
+    "body": col.TextColumn("Review", width="large"),
+    "customer_id": col.TextColumn("Customer", help="Empty: an anonymous review."),
+    "helpful_votes": col.NumberColumn("Helpful votes", format="%d"),
+    "replied_at": col.DatetimeColumn("Replied (UTC)", format=_WHEN, help="Empty: not replied to."),
+    "language": col.TextColumn("Language"),
+    "region": col.TextColumn("Region"),
+    "product": col.TextColumn("Product"),
+}
+HISTORY_COLUMNS = {
+    "event_at": col.DatetimeColumn("When (UTC)", format=_WHEN),
+    "kind": col.TextColumn("What"),
+    "id": col.TextColumn("Id"),
+    "summary": col.TextColumn("Summary", width="large"),
+    "text": col.TextColumn("Comment or review", width="large"),
+    "nps": col.NumberColumn("NPS answer (0-10)", format="%d"),
+    "csat": col.NumberColumn("CSAT answer (1-5)", format="%d"),
+    "rating": col.NumberColumn("Rating (1-5)", format="%d ★"),
+}
+
 
 
 def _pick_customer(table_key: str, frame_ids: list) -> None:
@@ -161,8 +368,7 @@ def _responses(params: dict) -> None:
     frame.table(
         shown, key="drill_responses", selection_mode="single-row",
         on_select=_pick_customer_cb("drill_responses", shown),
-        column_config={"submitted_at": col.DatetimeColumn("Submitted (UTC)", format="YYYY-MM-DD HH:mm"),
-                       "comment": col.TextColumn("Comment", width="large")},
+        column_config=RESPONSE_COLUMNS,
     )
     st.caption("Select a row to open the customer's history.")
     _download_all("pages/drill_surveys", {**params, "comments_only": only}, "responses")
@@ -176,16 +382,7 @@ def _tickets(params: dict) -> None:
     frame.table(
         shown, key="drill_tickets", selection_mode="single-row",
         on_select=_pick_customer_cb("drill_tickets", shown),
-        column_config={
-            "created_at": col.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm"),
-            "first_response_hours": col.NumberColumn("First response", format="%.1f h"),
-            "resolution_hours": col.NumberColumn("Resolution", format="%.1f h"),
-            "promise_kept": col.CheckboxColumn("Promise kept"),
-            "post_csat": col.NumberColumn("Post-ticket CSAT", format="%d"),
-            "outcome": col.TextColumn("Recovery"),
-            "outcome_reason": col.TextColumn("Why"),
-            "post_comment": col.TextColumn("Post-ticket comment", width="large"),
-        },
+        column_config=TICKET_COLUMNS,
     )
     st.caption("Select a row to open the customer's history. Recovery is set for service failures only.")
     _download_all("pages/drill_tickets", params, "tickets")
@@ -206,12 +403,7 @@ def _reviews(params: dict) -> None:
     frame.table(
         shown, key="drill_reviews", selection_mode="single-row",
         on_select=_pick_customer_cb("drill_reviews", shown),
-        column_config={
-            "posted_at": col.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
-            "replied_at": col.DatetimeColumn("Replied (UTC)", format="YYYY-MM-DD HH:mm"),
-            "rating": col.NumberColumn("Rating", format="%d ★"),
-            "body": col.TextColumn("Review", width="large"),
-        },
+        column_config=REVIEW_COLUMNS,
     )
     _download_all("pages/drill_reviews", params, "reviews")
 
@@ -281,12 +473,7 @@ def customer(cid: str) -> None:
     comment_cards(cards[:CARDS])  # the history is newest first
     frame.table(
         history,
-        column_config={
-            "event_at": col.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-            "kind": col.TextColumn("What"),
-            "summary": col.TextColumn("Summary", width="large"),
-            "text": col.TextColumn("Comment or review", width="large"),
-        },
+        column_config=HISTORY_COLUMNS,
     )
     frame.download(history, f"customer-{_safe(cid)}", "the history", key="dl-customer")
 

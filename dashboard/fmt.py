@@ -168,3 +168,21 @@ def md(text) -> str:
 
 def dimension_label(dim: str) -> str:
     return DIMENSION_LABELS.get(dim, dim.replace("_", " ").capitalize())
+
+
+# Region codes as people say them. A code not listed here is shown as it is.
+REGION_NAMES = {
+    "EU": "Europe",
+    "NA": "North America",
+    "APAC": "Asia-Pacific",
+    "LATAM": "Latin America",
+    "MENA": "Middle East & North Africa",
+    "IR": "Iran",
+}
+
+
+def segment_label(dim: str, value) -> str:
+    """A segment as people read it: a known region code spelled out (EU: Europe); any other
+    value, and an unknown code, as it is."""
+    text = str(value)
+    return REGION_NAMES.get(text, text) if dim == "region" else text

@@ -207,10 +207,23 @@ def _num(value) -> float | None:
 
 # ---------------------------------------------------------------- segments
 
+# The segment of rows a dimension leaves unknown. Its changes are not tested: it mixes whatever
+# has no value (relationship surveys have no team), so its mix moves with which surveys came in,
+# and the Overview's movers leave it out for the same reason.
+NOT_SET = "(not set)"
+
+# What a change is, against noise, as the What-changed table says it.
+NOISE = {
+    "significant": "larger than noise",
+    "noise": "within noise",
+    "few": "too few answers to test",
+    "untested": "no test",
+}
+
 
 def tested_measures() -> tuple[Measure, ...]:
     """The measures compared segment by segment (against the rest, against their own past):
-    the catalog's tested measures of the "compared" grain (NPS, CSAT), one test family."""
+    the catalog's tested measures of the "compared" grain (NPS, CSAT)."""
     return tuple(m for m in catalog.load().tested("compared", "surveys") if m.segments)
 
 
@@ -239,11 +252,45 @@ def _change_test(m: Measure, row, prev) -> stats.TestResult | None:
     return stats.proportion_difference(int(row[m.yes]), int(row[m.n]), int(prev[m.yes]), int(prev[m.n]))
 
 
+def change_family(cur: pd.DataFrame, old: pd.DataFrame) -> dict[tuple[str, str], tuple[stats.TestResult, bool]]:
+    """The changes of one dimension's segments, each with whether it is larger than noise.
+
+    `cur` and `old`: one row per segment (indexed by it) for the window and the comparison
+    window. One family: every segment in both windows (NOT_SET aside) x each tested measure,
+    Benjamini-Hochberg over them. The Segments table and the Overview's movers both read it, so
+    a change flagged on one is flagged on the other: a dimension is one question ("which of
+    these regions moved?"), the same whether asked on its own page or among the movers.
+    """
+    tests = []
+    for segment in cur.index:
+        if segment == NOT_SET or old.empty or segment not in old.index:
+            continue
+        for m in tested_measures():
+            result = _change_test(m, cur.loc[segment], old.loc[segment])
+            if result is not None:
+                tests.append(((segment, m.key), result))
+    flags = stats.benjamini_hochberg([r.p for _, r in tests])
+    return {key: (result, flag) for (key, result), flag in zip(tests, flags, strict=True)}
+
+
+def has_data(df: pd.DataFrame, segment: str | None = None) -> bool:
+    """Whether a metrics/kpis_by_segment result holds any survey response, ticket or review:
+    its total row, or one segment's row."""
+    if df.empty:
+        return False
+    rows = df[df["is_total"]] if segment is None else df[(~df["is_total"]) & (df["segment"] == segment)]
+    counts = [c for c in ("responses", "tickets", "reviews") if c in rows.columns]
+    return bool(not rows.empty and rows[counts].fillna(0).to_numpy().sum() > 0)
+
+
 def segment_table(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """One row per segment (the total row left out): the metrics, the comparison window's
     values of the tested measures with their changes, and whether the segment differs from
-    the rest of the segments, or from its own past, by more than noise (Benjamini-Hochberg
-    across the page)."""
+    the rest of the segments, or from its own past, by more than noise.
+
+    Two families, one per question, each Benjamini-Hochberg corrected: the segments against
+    the rest (every segment x tested measure), and the changes (change_family, the one the
+    Overview's movers use)."""
     tested = tested_measures()
     segs = now[~now["is_total"]].copy()
     total = now[now["is_total"]]
@@ -252,7 +299,8 @@ def segment_table(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
         for m in tested:
             p = short(m)
             empty |= {f"{p}_vs_rest": pd.Series(dtype="str"), f"{p}_before": pd.Series(dtype="float"),
-                      f"{p}_change": pd.Series(dtype="float"), f"{p}_change_significant": pd.Series(dtype="bool")}
+                      f"{p}_change": pd.Series(dtype="float"), f"{p}_change_significant": pd.Series(dtype="bool"),
+                      f"{p}_change_tested": pd.Series(dtype="bool")}
             if m.test == "proportion":
                 empty |= {f"{p}_low": pd.Series(dtype="float"), f"{p}_high": pd.Series(dtype="float")}
         return segs.assign(**empty)
@@ -260,34 +308,31 @@ def segment_table(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     prev = before[~before["is_total"]].set_index("segment") if not before.empty else pd.DataFrame()
 
     rest: dict[str, list] = {m.key: [] for m in tested}
-    changes: dict[str, list] = {m.key: [] for m in tested}
     for _, row in segs.iterrows():
-        p = prev.loc[row["segment"]] if not prev.empty and row["segment"] in prev.index else None
         for m in tested:
             counts = [k for k in (m.yes, m.no, m.n) if k]
             rest[m.key].append(_difference(m, row, {k: int(t[k]) - int(row[k]) for k in counts}))
-            changes[m.key].append(_change_test(m, row, p))
-    tests = [x for m in tested for x in rest[m.key]] + [x for m in tested for x in changes[m.key]]
-    flags = stats.benjamini_hochberg([None if x is None else x.p for x in tests])
+    flags = stats.benjamini_hochberg([None if x is None else x.p for m in tested for x in rest[m.key]])
     k = len(segs)
     sig_rest = {m.key: flags[i * k:(i + 1) * k] for i, m in enumerate(tested)}
-    offset = len(tested) * k
-    sig_change = {m.key: flags[offset + i * k:offset + (i + 1) * k] for i, m in enumerate(tested)}
+    changes = change_family(segs.set_index("segment"), prev)
 
     notes: list[list[str]] = [[] for _ in range(k)]
     change_notes: list[list[str]] = [[] for _ in range(k)]
     for m in tested:
         p = short(m)
+        found = [changes.get((s, m.key)) for s in segs["segment"]]
         segs[f"{p}_vs_rest"] = [_versus(r, sig) for r, sig in zip(rest[m.key], sig_rest[m.key], strict=True)]
         segs[f"{p}_before"] = [_prev(prev, s, m.key) for s in segs["segment"]]
         segs[f"{p}_change"] = [stats.change(_num(a), b) for a, b in zip(segs[m.key], segs[f"{p}_before"], strict=True)]
-        segs[f"{p}_change_significant"] = sig_change[m.key]
+        segs[f"{p}_change_significant"] = [bool(f and f[1]) for f in found]
+        segs[f"{p}_change_tested"] = [bool(f and f[0].tested) for f in found]
         if m.test == "proportion":
             ranges = [stats.wilson_interval(int(yes), int(n)) for yes, n in zip(segs[m.yes], segs[m.n], strict=True)]
             segs[f"{p}_low"] = [None if r is None else r[0] for r in ranges]
             segs[f"{p}_high"] = [None if r is None else r[1] for r in ranges]
-        for i, (versus, change, sig) in enumerate(zip(segs[f"{p}_vs_rest"], segs[f"{p}_change"], sig_change[m.key],
-                                                      strict=True)):
+        for i, (versus, change, sig) in enumerate(zip(segs[f"{p}_vs_rest"], segs[f"{p}_change"],
+                                                      segs[f"{p}_change_significant"], strict=True)):
             if versus in ("higher", "lower"):
                 notes[i].append(f"{m.label} {versus} than the rest")
             if sig and change is not None:
@@ -312,12 +357,19 @@ def _prev(prev: pd.DataFrame, segment, column: str) -> float | None:
     return _num(prev.loc[segment, column])
 
 
-def segment_changes(now: pd.DataFrame, before: pd.DataFrame, segment: str) -> pd.DataFrame:
+def segment_changes(table: pd.DataFrame, now: pd.DataFrame, before: pd.DataFrame, segment: str) -> pd.DataFrame:
     """What moved in one segment between the comparison window and the window: one row per
-    measure of the Segments table (its margins aside) with both values, the change, and
-    whether the change is for the better."""
+    measure of the Segments table (its margins aside) with both values, the change, whether it
+    is for the better, and whether it is larger than noise (the table's own change tests, so
+    the two never disagree).
+
+    Ranked: the changes larger than noise first, then the tested ones within noise, each by
+    size (points); then the measures without a test (or too few answers to test), by their
+    size against the comparison value; an unknown change last."""
     cur = now[(~now["is_total"]) & (now["segment"] == segment)]
     old = before[(~before["is_total"]) & (before["segment"] == segment)] if not before.empty else before
+    row = table[table["segment"] == segment]
+    tested = {m.key: m for m in tested_measures()}
     rows = []
     for m in catalog.load().segment_measures():
         if m.kind == "margin":
@@ -325,48 +377,66 @@ def segment_changes(now: pd.DataFrame, before: pd.DataFrame, segment: str) -> pd
         a = _num(cur.iloc[0][m.key]) if not cur.empty else None
         b = _num(old.iloc[0][m.key]) if not old.empty else None
         delta = stats.change(a, b)
-        better = None if m.higher_is_better is None else stats.is_better(delta, m.higher_is_better)
+        direction = None  # a volume (or an unknown change) is neither better nor worse
+        if delta is not None and m.higher_is_better is not None:
+            direction = {True: "better", False: "worse", None: "no change"}[stats.is_better(delta, m.higher_is_better)]
+        relative = None if delta is None or not b else delta / abs(b)  # unknown from nothing (0 before)
+        if delta is None:
+            noise, rank, size = None, 3, 0.0
+        elif m.key in tested and not row.empty and bool(row.iloc[0][f"{short(m)}_change_tested"]):
+            significant = bool(row.iloc[0][f"{short(m)}_change_significant"])
+            noise, rank, size = ("significant", 0, abs(delta)) if significant else ("noise", 1, abs(delta))
+        else:
+            noise, rank = ("few" if m.key in tested and segment != NOT_SET else "untested"), 2
+            size = abs(relative) if relative is not None else (float("inf") if delta else 0.0)
+        change_text = fmt.DASH if delta is None else fmt.signed(delta, m.decimals, m.delta_unit)
+        if delta is not None and relative is not None and m.delta_unit.strip() != "pts" and round(delta, m.decimals):
+            change_text += f" ({fmt.signed(100 * relative, 0, '%')})"
         rows.append({
             "metric": m.label,
             "comparison": fmt.number(b, m.decimals, m.unit),
             "now": fmt.number(a, m.decimals, m.unit),
-            "change": fmt.signed(delta, m.decimals, m.delta_unit) if delta is not None else fmt.DASH,
-            "direction": {True: "better", False: "worse", None: ""}[better],
+            "change": change_text,
+            "direction": direction,
+            "noise": None if noise is None else NOISE[noise],
+            "significant": noise == "significant",
+            "_rank": (rank, -size),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- biggest movers
 
 
-def movers(df: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
+def movers(df: pd.DataFrame, limit: int | None = 5) -> pd.DataFrame:
     """The segments whose tested measures (NPS, CSAT) moved between the comparison window and
-    the window by more than noise (Benjamini-Hochberg over every segment and measure, the
-    family the Segments table uses), largest first."""
+    the window by more than noise, largest first. Each dimension is one family of tests
+    (change_family), the one the Segments table flags its changes with."""
     columns = ["dimension", "segment", "metric", "key", "before", "now", "change", "p_value", "n_before", "n_now"]
     if df.empty:
         return pd.DataFrame(columns=columns)
-    cur = df[df["period"] == "current"].set_index(["dimension", "segment"])
-    old = df[df["period"] == "comparison"].set_index(["dimension", "segment"])
-    tested = tested_measures()
-    rows = []
-    for key in cur.index.intersection(old.index):
-        a, b = cur.loc[key], old.loc[key]
-        for m in tested:
-            result = _change_test(m, a, b)
-            if result is not None:
-                rows.append((*key, m, _num(b[m.key]), _num(a[m.key]), result, int(b[m.n]), int(a[m.n])))
-    significant = stats.benjamini_hochberg([r[5].p for r in rows])
-    out = [
-        {"dimension": d, "segment": s, "metric": m.label, "key": m.key, "before": before_v, "now": now_v,
-         "change": t.diff, "p_value": t.p, "n_before": nb, "n_now": nn}
-        for (d, s, m, before_v, now_v, t, nb, nn), sig in zip(rows, significant, strict=True) if sig
-    ]
+    out = []
+    by_key = {m.key: m for m in tested_measures()}
+    for dim in df["dimension"].drop_duplicates():
+        rows = df[df["dimension"] == dim]
+        cur = rows[rows["period"] == "current"].set_index("segment")
+        old = rows[rows["period"] == "comparison"].set_index("segment")
+        for (segment, key), (result, significant) in change_family(cur, old).items():
+            if not significant:
+                continue
+            m = by_key[key]
+            a, b = cur.loc[segment], old.loc[segment]
+            out.append({"dimension": dim, "segment": segment, "metric": m.label, "key": key,
+                        "before": _num(b[key]), "now": _num(a[key]), "change": result.diff, "p_value": result.p,
+                        "n_before": int(b[m.n]), "n_now": int(a[m.n])})
     if not out:
         return pd.DataFrame(columns=columns)
     result = pd.DataFrame(out, columns=columns)
-    result = result.reindex(result["change"].abs().sort_values(ascending=False).index)
-    return result.head(limit).reset_index(drop=True)
+    result = result.reindex(result["change"].abs().sort_values(ascending=False, kind="stable").index)
+    return (result if limit is None else result.head(limit)).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- all KPIs

@@ -1,6 +1,6 @@
 """Segments, for CX leads: every segment of a dimension side by side, what differs from the
 rest and what moved, then a drill-down to the tickets, responses, reviews and customers
-behind a segment."""
+behind a segment, opened right under the table."""
 
 import streamlit as st
 
@@ -42,34 +42,91 @@ if table.empty:
     st.stop()
 
 segments = table["segment"].tolist()
-# A segment picked in the URL (the overview's "Why?", a shared link, or a pick on this page,
-# which the URL keeps): its drill-down is at the foot of the page, so say so at the top.
-linked = st.query_params.get("seg")
+
+
+def label(segment: str) -> str:
+    return fmt.segment_label(dim, segment)
+
+
+def heading(segment: str) -> str:
+    """"Middle East & North Africa (MENA)": the name, and the code the picker and the URL use."""
+    name = label(segment)
+    return name if name == segment else f"{name} ({segment})"
+
+
+# A segment picked (in a table, or in the URL: the overview's "Why?", a shared link): its
+# drill-down opens under the tables, so the top of the page points to it.
+# (After a pick, the callback has set the picker's state while the URL still names the old one.)
+linked = st.session_state.get("seg", st.query_params.get("seg"))
 if linked in segments:
-    st.markdown(f":material/arrow_downward: [{dim_label}: {fmt.md(linked)}: what changed, and its tickets, "
+    st.markdown(f":material/arrow_downward: [{dim_label}: {fmt.md(heading(linked))}: what changed, and its tickets, "
                 "responses and reviews](#drill-down)")
 
-
-def _pick_segment() -> None:
-    rows = st.session_state["segment_table"].selection.rows
-    if rows:
-        st.session_state["seg"] = segments[rows[0]]
-
+compared = components.comparison_notice(flt, before, dim)
 
 st.subheader(f"{dim_label} segments")
-frame.table(
-    components.segment_display(table, flt.compare_label),
-    column_config=components.segment_columns(), on_select=_pick_segment, selection_mode="single-row",
-    key="segment_table",
-)
+# Every row in view for a dimension of a few segments; a long one (36 agents) scrolls inside
+# its table, so that the second table and the drill-down stay near.
+rows_height = "content" if len(table) <= components.TABLE_ROWS else components.rows_height(components.TABLE_ROWS)
+for part, title in components.SEGMENT_PARTS.items():
+    st.markdown(f"**{title}**")
+    columns = components.segment_columns(part, changes=compared)
+    frame.table(
+        components.segment_display(table, dim, part, changes=compared), column_config=columns,
+        column_order=list(columns), on_select=components.pick_segment(f"segment_table_{part}", segments),
+        selection_mode="single-row", key=f"segment_table_{part}", height=rows_height,
+    )
+noun = dim_label.lower()
 st.caption(
-    "NPS ± its 95% margin of error. *vs rest*: the segment against all other segments together; *change*: "
-    f"against the {flt.compare_label}. Flags mark differences larger than sampling noise (5% level after a "
-    f"false-discovery correction over the page; at least {stats.MIN_TEST_N} answers on each side). "
-    "Select a row to drill down."
+    "NPS ± its 95% margin of error. *vs rest*: against all other segments together"
+    + (f"; *change*: against the {flt.compare_label}" if compared else "")
+    + f". ▲ ▼ and colour: larger than sampling noise (5% false-discovery rate over these {noun} segments and "
+    f"NPS and CSAT, at least {stats.MIN_TEST_N} answers on each side)."
+    + (" The changes are tested as the Overview's biggest movers are, so both flag the same ones; the changes "
+       f"of {model.NOT_SET} are not tested: it mixes whatever has no {noun}." if compared else "")
+    + " Select a row to open its drill-down below."
 )
 frame.download(components.segment_export(table), f"segments-{dim}", "the segments", key="dl-segments")
 
+# ---------------------------------------------------------------- drill-down
+# The picker lists the segments as the URL carries them (a region's code): a link from the
+# Overview's movers names the segment so, and a bound widget reads its URL value as shown.
+seg = st.selectbox(
+    "Drill down into", segments, index=None, key="seg", bind="query-params", persist_state="session",
+    placeholder=f"Pick a {dim_label.lower()} (or select a row above)",
+)
+if seg is not None:
+    with st.container(border=True):
+        st.subheader(f"{dim_label}: {fmt.md(heading(seg))}", anchor="drill-down")
+        components.scroll_to_drill_down()
+        st.markdown(f"**What changed** against the {flt.compare_label}")
+        if not compared:
+            frame.empty(f"Nothing to compare: the {flt.compare_label} has no data (see above).")
+        elif not model.has_data(before, seg):
+            frame.empty(f"{label(seg)} has no survey responses, tickets or reviews in the {flt.compare_label} "
+                        f"({fmt.window(*flt.comparison)}): there is nothing to compare it with.")
+        else:
+            frame.table(components.change_display(model.segment_changes(table, now, before, seg)),
+                        column_config=components.CHANGE_COLUMNS, column_order=list(components.CHANGE_COLUMNS),
+                        height="content")
+            st.caption("Larger than noise first, then by size. Only NPS and CSAT have a test here (the table's); "
+                       "a change is coloured only when it is larger than noise.")
+
+        search_col, customer_col = st.columns([3, 2])
+        query = search_col.text_input(
+            "Search", key="q", bind="query-params", placeholder="Words in comments or reviews, or a ticket, "
+                                                                 "response, review or customer id",
+        )
+        customer = customer_col.text_input(
+            "Customer", key="customer", bind="query-params",
+            placeholder="A customer id, or select a row below",
+            help="Opens the customer's full history (Customer tab).",
+        )
+        components.drill_down(flt, dim, seg, query or "", (customer or "").strip())
+
+# ---------------------------------------------------------------- charts
+st.divider()
+labels = tuple(label(s) for s in segments)
 total = now[now["is_total"]]
 overall = None
 if not total.empty:
@@ -77,7 +134,7 @@ if not total.empty:
 
 st.markdown(f"**{metric.upper()} by {dim_label.lower()}**, with 95% ranges")
 if table[charts.METRICS[metric][0]].notna().any():
-    st.plotly_chart(charts.segment_bars(table, metric, dim_label, overall), width="stretch",
+    st.plotly_chart(charts.segment_bars(table, metric, dim_label, overall, labels), width="stretch",
                     config={"displaylogo": False})
 else:
     frame.empty(f"No {metric.upper()} answers in these segments"
@@ -89,30 +146,7 @@ monthly = data.run_query("pages/segment_month", start=span[0], end=span[1], f=fl
 if monthly.empty or monthly[charts.METRICS[metric][1]].sum() == 0:
     frame.empty("No survey answers to show by month for these segments.")
 else:
-    st.plotly_chart(charts.segment_heatmap(monthly, metric, dim_label, segments), width="stretch",
+    st.plotly_chart(charts.segment_heatmap(monthly, metric, dim_label, segments, labels), width="stretch",
                     config={"displaylogo": False})
-    st.caption(f"Cells with fewer than {charts.HEATMAP_MIN_N} answers are left blank.")
-
-# ---------------------------------------------------------------- drill-down
-st.divider()
-seg = st.selectbox(
-    "Drill down into", segments, index=None, key="seg", bind="query-params", persist_state="session",
-    placeholder=f"Pick a {dim_label.lower()} (or select a row above)",
-)
-if seg is None:
-    st.stop()
-
-st.subheader(f"{dim_label}: {fmt.md(seg)}", anchor="drill-down")
-st.markdown(f"**What changed** against the {flt.compare_label}")
-frame.table(model.segment_changes(now, before, seg), column_config=components.CHANGE_COLUMNS, height="content")
-
-search_col, customer_col = st.columns([3, 2])
-query = search_col.text_input(
-    "Search", key="q", bind="query-params", placeholder="Words in comments or reviews, or a ticket, response, "
-                                                         "review or customer id",
-)
-customer = customer_col.text_input(
-    "Customer", key="customer", bind="query-params",
-    placeholder="A customer id, or select a row below", help="Opens the customer's full history (Customer tab).",
-)
-components.drill_down(flt, dim, seg, query or "", (customer or "").strip())
+    st.caption(f"Green: above all {dim_label.lower()} segments together over these months, red: below; the "
+               f"deeper, the further. Cells with fewer than {charts.HEATMAP_MIN_N} answers are left blank.")

@@ -142,10 +142,45 @@ def test_segment_changes_against_the_past():
     assert got.loc["A", "nps_change"] == pytest.approx(20.0) and bool(got.loc["A", "nps_change_significant"])
     assert got.loc["A", "csat_change"] == pytest.approx(-10.0)
     assert "NPS up 20.0 pts" in got.loc["A", "flags"] and "CSAT down 10.0 pts" in got.loc["A", "flags"]
-    changes = model.segment_changes(now, before, "A").set_index("metric")
+    changes = model.segment_changes(got.reset_index(), now, before, "A").set_index("metric")
     assert changes.loc["NPS", "change"] == "+20.0 pts" and changes.loc["NPS", "direction"] == "better"
     assert changes.loc["CSAT", "change"] == "-10.0 pts" and changes.loc["CSAT", "direction"] == "worse"
     assert changes.loc["CES", "now"] == fmt.DASH
+
+
+def test_what_changed_ranks_by_size_and_marks_the_changes_larger_than_noise():
+    # A: NPS +20 pts and CSAT -10 pts on 1000 answers each (both far beyond noise); B: NPS +1,
+    # CSAT -0.5 (within noise); 60 tickets now against 40 before, first response 2 h against 5 h.
+    def with_tickets(row, tickets, hours):
+        return {**row, "tickets": tickets, "first_response_hours_median": hours}
+    now = seg_frame([seg(None, 600, 200, 2000, 1400, 2000, total=True),
+                     with_tickets(seg("A", 300, 100, 1000, 700, 1000), 60, 2.0), seg("B", 300, 100, 1000, 700, 1000)])
+    before = seg_frame([seg(None, 500, 300, 2000, 1500, 2000, total=True),
+                        with_tickets(seg("A", 200, 200, 1000, 800, 1000), 40, 5.0),
+                        seg("B", 290, 100, 1000, 705, 1000)])
+    table = model.segment_table(now, before)
+    changes = model.segment_changes(table, now, before, "A")
+    # Larger than noise first, by size in points; then the measures without a test by their
+    # size against the comparison value (-60% before +50%); unknown changes last.
+    assert list(changes["metric"][:4]) == ["NPS", "CSAT", "First response (median)", "Tickets"]
+    assert list(changes["noise"][:4]) == ["larger than noise", "larger than noise", "no test", "no test"]
+    assert list(changes["direction"][:3]) == ["better", "worse", "better"] and pd.isna(changes["direction"][3])
+    assert changes.loc[2, "change"] == "-3.0 h (-60%)" and changes.loc[3, "change"] == "+20 (+50%)"
+    assert changes["significant"].tolist()[:3] == [True, True, False]
+    assert changes["change"].iloc[-1] == fmt.DASH and pd.isna(changes["noise"].iloc[-1])
+    # The What-changed marks are the table's own flags: the two never disagree.
+    for m in model.tested_measures():
+        row = table.set_index("segment").loc["A"]
+        shown = changes.set_index("metric").loc[m.label, "noise"]
+        assert (shown == "larger than noise") == bool(row[f"{model.short(m)}_change_significant"])
+    b = model.segment_changes(table, now, before, "B").set_index("metric")
+    assert b.loc["NPS", "noise"] == "within noise" and not b.loc["NPS", "significant"]
+
+
+def test_a_segment_without_data_in_the_comparison_is_said():
+    now = seg_frame([seg(None, 300, 100, 1000, 700, 1000, total=True), seg("A", 300, 100, 1000, 700, 1000)])
+    assert model.has_data(now) and model.has_data(now, "A") and not model.has_data(now, "B")
+    assert not model.has_data(seg_frame([])) and not model.has_data(now.iloc[0:0])
 
 
 def test_movers_keep_only_significant_changes_largest_first():
@@ -161,6 +196,50 @@ def test_movers_keep_only_significant_changes_largest_first():
     assert list(zip(got["segment"], got["metric"], strict=True)) == [("EU", "NPS")]
     assert got.iloc[0]["change"] == pytest.approx(-20.0)
     assert model.movers(df.iloc[0:0]).empty
+
+
+def test_movers_and_the_segments_table_flag_the_same_changes():
+    """One family of change tests per dimension: a change the Segments table flags is among
+    the movers, and no other, however many other dimensions the Overview tests."""
+    def row(dim, segment, period, p, d, n, ok):
+        return {"dimension": dim, "segment": segment, "period": period, "nps": 100 * (p - d) / n,
+                "nps_moe95": 100 * 1.96 * (((p + d) / n - ((p - d) / n) ** 2) / n) ** 0.5, "nps_n": n,
+                "promoters": p, "detractors": d, "csat_pct": 100 * ok / n, "csat_n": n, "csat_ok": ok}
+    region = [("EU", (120, 60, 300, 220), (90, 80, 300, 225)),  # NPS +20 pts on 300 answers: p ~0.01
+              ("NA", (100, 70, 300, 210), (98, 70, 300, 212)),
+              ("APAC", (95, 75, 300, 200), (97, 74, 300, 201))]
+    rows = []
+    for name, current, comparison in region:
+        rows += [row("region", name, "current", *current), row("region", name, "comparison", *comparison)]
+    # Many other dimensions with nothing moving: a family over every dimension would drown EU.
+    for i in range(40):
+        rows += [row("team", f"T{i}", "current", 100, 70, 300, 210), row("team", f"T{i}", "comparison", 100, 70,
+                                                                            300, 210)]
+    df = pd.DataFrame(rows)
+    movers = model.movers(df, limit=None)
+    assert list(zip(movers["dimension"], movers["segment"], movers["metric"], strict=True)) == [
+        ("region", "EU", "NPS")]
+
+    def frame(period):
+        part = df[(df["dimension"] == "region") & (df["period"] == period)].drop(columns=["dimension", "period"])
+        total = part.sum(numeric_only=True).to_dict() | {"segment": None, "is_total": True}
+        return seg_frame([total, *[r | {"is_total": False} for r in part.to_dict("records")]])
+    table = model.segment_table(frame("current"), frame("comparison")).set_index("segment")
+    flagged = {(s, m.label) for m in model.tested_measures() for s in table.index
+               if table.loc[s, f"{model.short(m)}_change_significant"]}
+    assert flagged == {("EU", "NPS")}
+
+
+def test_the_not_set_segment_is_not_tested_for_change():
+    now = seg_frame([seg(None, 600, 200, 2000, 1400, 2000, total=True), seg("A", 300, 100, 1000, 700, 1000),
+                     seg(model.NOT_SET, 300, 100, 1000, 700, 1000)])
+    before = seg_frame([seg(None, 400, 400, 2000, 1600, 2000, total=True), seg("A", 200, 200, 1000, 800, 1000),
+                        seg(model.NOT_SET, 200, 200, 1000, 800, 1000)])
+    table = model.segment_table(now, before).set_index("segment")
+    assert table.loc["A", "nps_change_significant"] and not table.loc[model.NOT_SET, "nps_change_significant"]
+    assert not table.loc[model.NOT_SET, "nps_change_tested"]
+    changes = model.segment_changes(table.reset_index(), now, before, model.NOT_SET).set_index("metric")
+    assert changes.loc["NPS", "noise"] == "no test"
 
 
 def test_kpi_table_lists_every_cli_key():
@@ -223,3 +302,83 @@ def test_a_partial_period_is_faded_and_left_out_of_the_lines():
     assert all(list(b.marker.opacity) == [0.35, 1.0, 1.0] for b in bars)
     band = fig.data[0]
     assert date(2026, 1, 5) not in [pd.Timestamp(x).date() for x in band.x]  # no margin drawn for it
+
+
+def test_region_codes_are_spelled_out_where_known():
+    assert fmt.segment_label("region", "EU") == "Europe" and fmt.segment_label("region", "MENA") == (
+        "Middle East & North Africa")
+    assert fmt.segment_label("region", "IR") == "Iran" and fmt.segment_label("region", "XX") == "XX"
+    assert fmt.segment_label("team", "NA") == "NA"  # only a region's code is a region
+
+
+def _colours(styler) -> dict:
+    """{(row, column name): css} of the cells a Styler colours."""
+    styler._compute()
+    return {(r, styler.data.columns[c]): "; ".join(f"{k}: {v}" for k, v in css)
+            for (r, c), css in styler.ctx.items() if css}
+
+
+def test_a_change_is_coloured_only_when_larger_than_noise():
+    from dashboard import components
+
+    # A: NPS +20 pts on 1000 answers (beyond noise); B: NPS +1 (within noise).
+    now = seg_frame([seg(None, 600, 200, 2000, 1400, 2000, total=True), seg("A", 300, 100, 1000, 700, 1000),
+                     seg("B", 300, 100, 1000, 700, 1000)])
+    before = seg_frame([seg(None, 490, 300, 2000, 1400, 2000, total=True), seg("A", 200, 200, 1000, 700, 1000),
+                        seg("B", 290, 100, 1000, 700, 1000)])
+    table = model.segment_table(now, before)
+    assert list(table["nps_change_significant"]) == [True, False]
+    coloured = _colours(components.segment_display(table, "region", "surveys"))
+    assert coloured[(0, "nps_change")] == components.BETTER_CSS
+    assert (1, "nps_change") not in coloured and (0, "csat_change") not in coloured
+    changes = model.segment_changes(table, now, before, "A")
+    shown = _colours(components.change_display(changes))
+    assert {c for (r, c) in shown} == {"change", "direction", "noise"} and {r for (r, _) in shown} == {0}
+    # Segments by name, the tests as marks; without a comparison, no change columns at all.
+    plain = components.segment_display(table, "region", "surveys", changes=False).data
+    assert "nps_change" not in plain.columns and "nps_vs_rest" in plain.columns
+
+
+def test_the_segment_table_parts_cover_every_segment_measure_once():
+    from cx import catalog
+    from dashboard import components
+
+    parts = [components.segment_columns(p) for p in components.SEGMENT_PARTS]
+    keys = [k for cols in parts for k in cols if k != "segment"]
+    assert len(keys) == len(set(keys)) and set(keys) == set(components.segment_columns()) - {"segment"}
+    assert {m.key for m in catalog.load().segment_measures()} <= set(keys)
+    # Each part fits a laptop's width: at most ten columns, every header a label (not a key).
+    for cols in parts:
+        assert len(cols) <= 10
+        assert all(c["label"] and c["label"] != k for k, c in cols.items())
+
+
+def test_heatmap_colours_span_the_data_around_all_segments():
+    from dashboard import charts
+
+    df = pd.DataFrame([
+        {"segment": s, "month": pd.Timestamp(m), "nps": v, "nps_moe95": 8.0, "nps_n": n, "promoters": 0,
+         "detractors": 0, "csat_pct": 80.0, "csat_n": n, "csat_ok": int(0.8 * n)}
+        for s, m, v, n in [("EU", "2026-01-01", 10.0, 100), ("EU", "2026-02-01", 20.0, 100),
+                           ("NA", "2026-01-01", 30.0, 200), ("NA", "2026-02-01", 5.0, 5)]
+    ])
+    fig = charts.segment_heatmap(df, "nps", "Region", ["EU", "NA"], ("Europe", "North America"))
+    heat = fig.data[0]
+    centre = (10 * 100 + 20 * 100 + 30 * 200 + 5 * 5) / 405  # all answers together
+    assert heat.zmid == pytest.approx(centre)
+    assert heat.zmax - heat.zmid == pytest.approx(max(abs(v - centre) for v in (10, 20, 30)))
+    assert heat.zmin > -100 and heat.zmax < 100
+    assert list(heat.y) == ["Europe", "North America"]
+
+
+def test_the_all_segments_line_is_named_off_the_bars():
+    from dashboard import charts
+
+    now = seg_frame([seg(None, 600, 200, 2000, 1400, 2000, total=True), seg("EU", 300, 100, 1000, 700, 1000),
+                     seg("NA", 300, 100, 1000, 700, 1000)])
+    table = model.segment_table(now, seg_frame([]))
+    fig = charts.segment_bars(table, "nps", "Region", 20.0, ("Europe", "North America"))
+    assert not fig.layout.annotations  # nothing drawn over the bars
+    legend = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in legend] == ["all segments: 20.0"] and fig.layout.showlegend
+    assert list(fig.data[0].x) == ["Europe", "North America"]

@@ -3,6 +3,7 @@ empty and tiny cases, uploads and refreshes."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
@@ -178,32 +179,99 @@ def test_the_biggest_mover_of_the_bundled_sample_links_to_its_drill_down(monkeyp
 # ---------------------------------------------------------------- segments
 
 
+def labels_of(df_element) -> dict:
+    """{column: label} of a shown table, from its column configuration."""
+    return {k: v.get("label") for k, v in json.loads(df_element.proto.columns or "{}").items()}
+
+
 def test_segments_table_is_cx_metrics_per_segment(monkeypatch, small_warehouse):
     at = run_app(monkeypatch, small_warehouse, page="segments")
-    table = at.dataframe[0].value.set_index("segment")
-    assert list(table.index) == ["EU", "APAC", "NA", "(not set)"]
+    scores, service = (at.dataframe[i].value.set_index("segment") for i in (0, 1))
+    # Region codes spelled out; a code the mapping does not know would stay as it is.
+    assert list(scores.index) == list(service.index) == ["Europe", "Asia-Pacific", "North America", "(not set)"]
     for region in ("EU", "NA", "APAC"):
         cli = cli_metrics(small_warehouse, *DEFAULT, "--where", f"region={region}")
-        assert table.loc[region, "nps"] == pytest.approx(cli["nps"])
-        assert table.loc[region, "csat_pct"] == pytest.approx(cli["csat_pct"])
-        assert table.loc[region, "tickets"] == cli["tickets"]
-    assert table.loc["EU", "nps_vs_rest"] == "too few"  # 3 answers: not tested
+        name = fmt.REGION_NAMES[region]
+        assert scores.loc[name, "nps"] == pytest.approx(cli["nps"])
+        assert scores.loc[name, "csat_pct"] == pytest.approx(cli["csat_pct"])
+        assert service.loc[name, "tickets"] == cli["tickets"]
+    assert scores.loc["Europe", "nps_vs_rest"] == "too few"  # 3 answers: not tested
+    # Every column shown has a label of its own (no raw key, no blank header).
+    for shown in at.dataframe[:2]:
+        labels = labels_of(shown)
+        assert all(labels.get(c) and labels[c] != c for c in shown.value.columns), labels
     assert_no_nan(at)
 
 
-def test_segments_drill_down_shows_comments_right_to_left(monkeypatch, small_warehouse):
+def test_segments_drill_down_opens_under_the_table(monkeypatch, small_warehouse):
     at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
     assert at.selectbox(key="seg").value == "EU"
-    assert any(h.value == "Region: EU" for h in at.subheader)
-    # Arriving with the segment in the link, the top of the page points down to its drill-down.
+    heading = next(h for h in at.subheader if h.value == "Region: Europe \\(EU\\)")
+    assert heading.proto.anchor == "drill-down"
+    # Arriving with the segment in the link, the top of the page points to its drill-down,
+    # which comes before the charts.
     jump = [m.value for m in at.markdown if m.value.endswith("(#drill-down)")]
-    assert jump and "[Region: EU: what changed" in jump[0]
-    assert next(h for h in at.subheader if h.value == "Region: EU").proto.anchor == "drill-down"
+    assert jump and "[Region: Europe \\(EU\\): what changed" in jump[0]
+    shown = [m.value for m in at.markdown]
+    assert shown.index("**What changed** against the previous period") < next(
+        i for i, v in enumerate(shown) if v.startswith("**NPS by region**"))
     cards = "".join(m.value for m in at.markdown if "cx-card" in m.value)
     assert '<div dir="auto" class="cx-text">سرویس بسیار کند بود' in cards
     assert "4 survey responses with a comment." in [c.value for c in at.caption]
-    changes = at.dataframe[1].value.set_index("metric")
-    assert changes.loc["NPS", "now"] == "-33.3" and changes.loc["NPS", "comparison"] == fmt.DASH
+    # The fixture has nothing before its first day: no What-changed table of blanks.
+    assert any(i.value.startswith("Nothing to compare: the previous period has no data") for i in at.info)
+
+
+def test_a_row_picked_opens_its_drill_down_and_scrolls_to_it(monkeypatch, small_warehouse):
+    """AppTest cannot click a table row: the row's callback is called as the table would call
+    it, with the selection it would leave in the session state."""
+    from types import SimpleNamespace
+
+    from dashboard import components
+
+    state: dict = {}
+    monkeypatch.setattr(components, "st", SimpleNamespace(session_state=state))
+    segments = ["EU", "NA", "APAC"]
+    pick_scores = components.pick_segment("segment_table_surveys", segments)
+    pick_service = components.pick_segment("segment_table_service", segments)
+
+    def select(table, rows):
+        state[table] = SimpleNamespace(selection=SimpleNamespace(rows=rows))
+
+    select("segment_table_surveys", [1])
+    pick_scores()
+    assert state["seg"] == "NA" and state[components._SCROLL]
+    select("segment_table_service", [0])
+    pick_service()
+    assert state["seg"] == "EU"
+    # Unticking NA (still ticked in the first table) leaves EU open; unticking EU closes it.
+    select("segment_table_surveys", [])
+    pick_scores()
+    assert state["seg"] == "EU"
+    select("segment_table_service", [])
+    pick_service()
+    assert state["seg"] is None
+
+    # The run after a pick scrolls to the drill-down's heading, once.
+    monkeypatch.undo()
+    at = run_app(monkeypatch, small_warehouse, page="segments", query={"seg": "EU"})
+    assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    at.session_state[components._SCROLL] = True
+    at.run()
+    (scroll,) = [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert 'getElementById("drill-down")' in scroll.proto.body and scroll.proto.unsafe_allow_javascript
+    at.run()
+    assert not [h for h in at.get("html") if "scrollIntoView" in h.proto.body]
+
+
+def test_segments_drill_down_columns_read_as_labels(monkeypatch, small_warehouse):
+    for view in ("Responses", "Tickets", "Reviews", "Customer"):
+        at = run_app(monkeypatch, small_warehouse, page="segments",
+                     query={"seg": "EU", "view": view, "customer": "C1"})
+        table = at.dataframe[-1]
+        labels = labels_of(table)
+        assert all(labels.get(c) and labels[c] != c for c in table.value.columns), (view, labels)
+    assert labels_of(at.dataframe[-1])["event_at"] == "When (UTC)"
 
 
 def test_segments_search(monkeypatch, small_warehouse):
@@ -231,9 +299,9 @@ def test_segments_by_high_expectation_and_platform(monkeypatch, small_warehouse)
     # (not set): the anonymous review V2.
     assert set(at.dataframe[0].value["segment"]) == {"yes", "no", "(not set)"}
     at = run_app(monkeypatch, small_warehouse, page="segments", query={"dim": "Review platform"})
-    table = at.dataframe[0].value.set_index("segment")
-    assert table.loc["Google", "reviews"] == 2 and table.loc["Google", "review_rating_avg"] == 3.0
-    assert table.loc["Google", "nps"] != table.loc["Google", "nps"]  # no NPS: NaN in the data, "—" on screen
+    scores, service = (at.dataframe[i].value.set_index("segment") for i in (0, 1))
+    assert service.loc["Google", "reviews"] == 2 and service.loc["Google", "review_rating_avg"] == 3.0
+    assert scores.loc["Google", "nps"] != scores.loc["Google", "nps"]  # no NPS: NaN in the data, "—" on screen
     assert_no_nan(at)
 
 
@@ -249,7 +317,46 @@ def test_segments_flags_significant_differences(monkeypatch, sample_warehouse):
     table = at.dataframe[0].value.set_index("segment")
     # High-expectation customers are planted ~1.6 CSAT points lower: a difference no noise explains.
     assert table.loc["yes", "csat_vs_rest"] == "▼ lower" and table.loc["no", "csat_vs_rest"] == "▲ higher"
-    assert "CSAT lower than the rest" in table.loc["yes", "flags"]
+
+
+def test_what_changed_is_ranked_and_tested_like_the_movers(monkeypatch, bundled_warehouse):
+    """The bundled sample's last 90 days: MENA's NPS rose beyond noise. The Segments page and
+    the Overview's biggest movers test it in one family, so both say so."""
+    at = run_app(monkeypatch, bundled_warehouse, page="segments", query={"seg": "MENA"})
+    changes = at.dataframe[2]
+    assert set(labels_of(changes).values()) >= {"Better or worse", "Against noise"}
+    got = changes.value
+    assert got.iloc[0]["metric"] == "NPS" and got.iloc[0]["noise"] == "larger than noise"
+    assert got.iloc[0]["change"].endswith(" pts") and got.iloc[0]["direction"] == "better"
+    assert got.iloc[1]["metric"] == "CSAT" and got.iloc[1]["noise"] == "within noise"
+    assert set(got.loc[2:, "noise"]) == {"no test"}
+    assert "nps_change" in at.dataframe[0].value.columns
+    overview = run_app(monkeypatch, bundled_warehouse)
+    movers = [m.value for m in overview.markdown if m.value.startswith("- **")]
+    assert any(m.startswith("- **Region MENA**: NPS") and "up 31.0 pts" in m for m in movers), movers
+
+
+def test_an_empty_comparison_says_so_and_offers_the_one_with_data(monkeypatch, bundled_warehouse):
+    # The bundled data starts on 2025-11-01: the same period last year of its last 90 days is empty.
+    at = run_app(monkeypatch, bundled_warehouse, page="segments",
+                 query={"compare": "Same period last year", "seg": "MENA"})
+    (warning,) = [w.value for w in at.warning if "has no data" in w.value]
+    assert warning.startswith("The same period last year (03 Aug 2025 – 31 Oct 2025 (90 days)) has no data: "
+                              "the data starts on 2025-11-01.")
+    assert "nps_change" not in at.dataframe[0].value.columns  # no column of blanks that reads "no change"
+    assert any(i.value.startswith("Nothing to compare: the same period last year") for i in at.info)
+    offer = at.button(key="compare-other")
+    assert offer.label.startswith("Compare with the previous period instead")
+    offer.click().run()
+    assert not at.exception
+    assert at.radio(key="compare").value == "previous"
+    assert not [w for w in at.warning if "has no data" in w.value]
+    assert "nps_change" in at.dataframe[0].value.columns
+    assert at.dataframe[2].value.iloc[0]["metric"] == "NPS"
+    # A comparison period the data covers in part says how much of it.
+    at = run_app(monkeypatch, bundled_warehouse, page="segments", query={"dates": ["2025-12-01", "2026-05-31"]})
+    assert "The previous period starts before the data does (2025-11-01): it covers 30 of its 182 days." in [
+        c.value.removeprefix(":material/info: ") for c in at.caption]
 
 
 # ---------------------------------------------------------------- data

@@ -171,9 +171,9 @@ def test_which_region_got_worse_last_quarter_and_why_in_three_clicks(browser, bu
     page.get_by_role("link", name="Why?").first.click()  # 2
     settle(page, "Segments")
     assert "seg=LATAM" in page.url and "dates=2026-07-01" in page.url, page.url
-    page.get_by_role("link", name="Region: LATAM: what changed", exact=False).click()  # 3
+    page.get_by_role("link", name="Region: Latin America (LATAM): what changed", exact=False).click()  # 3
     page.wait_for_function("() => location.hash === '#drill-down'", timeout=30000)
-    page.get_by_text("Region: LATAM", exact=True).wait_for(timeout=30000)
+    page.get_by_text("Region: Latin America (LATAM)", exact=True).wait_for(timeout=30000)
     assert page.get_by_text("What changed", exact=False).first.is_visible()
     text = check(page, "three-clicks-why")
     assert "What changed" in text
