@@ -6,6 +6,8 @@ import streamlit as st
 from cx import stats
 from dashboard import charts, components, data, fmt, frame, model
 
+MOVERS = 5  # movers listed; the verdict names the three largest
+
 ctx = frame.page("Overview", caption="How customers feel and how fast we serve them, against the comparison "
                                      "period and the targets.")
 if ctx is None or ctx.filters is None:
@@ -19,9 +21,10 @@ now = data.kpis(flt.selection)
 before = data.kpis(flt.comparison_selection)
 tiles = model.tiles(now, before, targets, flt.compare_label)
 cstart, cend = flt.comparison
-moves = model.movers(data.run_query(
+all_moves = model.movers(data.run_query(
     "pages/movers", start=flt.start, end=flt.end, cstart=cstart, cend=cend, f=flt.f
-))
+), limit=None)
+moves = all_moves.head(MOVERS)
 
 if not (now.get("responses") or now.get("tickets") or now.get("reviews")):
     frame.empty(
@@ -75,9 +78,11 @@ else:
             # segment is new.
             query_params={"dim": dim_label, "seg": str(m.segment)},
         )
+    more = (f"The {MOVERS} largest of {len(all_moves)} changes larger than sampling noise; the Segments page has "
+            "the rest. " if len(all_moves) > MOVERS else "Only changes larger than sampling noise are listed. ")
     st.caption(
-        "Only changes larger than sampling noise are listed (after a correction for testing many segments at "
-        "once); at least 30 answers on each side."
+        more + "Each dimension's segments are tested together, with a correction for testing many at once, as "
+        "on the Segments page; at least 30 answers on each side."
     )
     frame.download(moves, "biggest-movers", "the movers", key="dl-movers")
 
