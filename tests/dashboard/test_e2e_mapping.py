@@ -36,7 +36,9 @@ def test_map_an_unknown_export(own_warehouse, tmp_path):
         assert "How likely to recommend (proposed" in boxes and "Rating (proposed" in boxes, boxes
         assert "surveys/widget.csv: 6 columns, 4 rows; no known format recognises it" in text
         assert "4 rows read: 3 kept, 1 would be rejected" in text
-        assert "response_id" not in text and "submitted_at" not in text.replace("Submitted at", "")
+        # The mapping speaks in labels; the validation report above it may name checked columns.
+        mapping = text.split("Map an unknown export", 1)[-1]
+        assert "response_id" not in mapping and "submitted_at" not in mapping.replace("Submitted at", "")
         page.get_by_role("button", name="Save the mapping and the file").click()
         page.get_by_text("mapping added in mappings.toml", exact=False).wait_for(timeout=60000)
         browser.close()
