@@ -24,7 +24,8 @@ Reloads and "seen" changes are repeated (`--repeat`) and their median reported.
 a script injected before the page's own code watches Streamlit's run state (the
 `data-test-script-state` attribute of the app root: running, then notRunning) and records the
 time of every change to a chart or a metric tile in the main area. A step is done when a run
-that started after the action has finished, no element is left stale from the previous run,
+that started after the action has finished (a run too short for Streamlit to show as running:
+when the page redrew after the action), no element is left stale from the previous run,
 every `stPlotlyChart` holds a drawn Plotly figure (`.js-plotly-plot .main-svg`), and nothing
 relevant has changed for `--settle` ms since. The figure reported is the time of the last
 change (the end of the run, or the last chart or tile drawn, whichever is later), so the
@@ -62,6 +63,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -133,14 +135,21 @@ INSTRUMENT = """
     if (!el || !el.closest('[data-testid="stMain"]')) return false;
     return !!(el.closest(WATCHED) || (el.querySelector && el.querySelector(WATCHED)));
   };
+  const STATE = 'data-test-script-state';
   const onMutations = (mutations) => {
     const now = performance.now();
     const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    if (state !== cx.state) {
+    const state = app && app.getAttribute(STATE);
+    // A fast run can start and end between two callbacks: read every change of the app's run
+    // state from the records (each holds the value before it; the next record, or the
+    // attribute now, the value after it), not only the state seen now.
+    const changes = mutations.filter(m => m.type === 'attributes' && m.attributeName === STATE && m.target === app);
+    const values = changes.map((m, i) => i + 1 < changes.length ? changes[i + 1].oldValue : state);
+    const started = values.filter(v => v === 'running').length;
+    if (started || state !== cx.state) {
+      cx.runs += started || (state === 'running' ? 1 : 0);
       cx.state = state;
       cx.stateAt = now;
-      if (state === 'running') cx.runs += 1;
       if (state === 'notRunning') cx.runEnd = now;
     }
     for (const m of mutations) {
@@ -149,7 +158,8 @@ INSTRUMENT = """
     }
   };
   const start = () => new MutationObserver(onMutations).observe(
-    document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+    document.documentElement,
+    {subtree: true, childList: true, attributes: true, attributeOldValue: true, characterData: true});
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
   for (const type of ['mousedown', 'keydown']) {
     window.addEventListener(type, () => { cx.input = performance.now(); }, true);
@@ -162,7 +172,10 @@ DONE = """
   const cx = window.__cx;
   const app = document.querySelector('[data-testid="stApp"]');
   if (!cx || !app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (cx.runs <= runsBefore) return false;
+  // A run too short for the app to show it as running is seen by what it drew after the input
+  // (after a navigation, the input is null: by any tile or chart drawn at all).
+  const redrawn = cx.input !== null ? cx.lastDraw > cx.input : cx.lastDraw > 0;
+  if (cx.runs <= runsBefore && !redrawn) return false;
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main || main.querySelector('[data-stale="true"]')) return false;
   const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')];
@@ -262,6 +275,9 @@ class Server:
         """The smallest page with what every dashboard page has, and `charts` charts (see FLOOR_APP)."""
         app = folder / f"floor_app_{charts}.py"
         app.write_text(FLOOR_APP.replace("CHARTS", str(int(charts))), encoding="utf-8")
+        # The dashboard's own Streamlit settings (read from the folder the server starts in).
+        (folder / ".streamlit").mkdir(exist_ok=True)
+        shutil.copyfile(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
         return cls([sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
                     "--browser.gatherUsageStats", "false"], free_port(), log, cwd=folder, port_flag="--server.port")
 
@@ -595,7 +611,7 @@ def against_floor(floor: list[PageResult], results: dict[str, list[PageResult]])
              "|---|---:|---:|---:|---:|"]
     for label, rs in results.items():
         for r in rs:
-            base = by_charts.get(r.charts)
+            base = by_charts.get(max(r.charts, 1))
             if r.error or base is None:
                 continue
             name = f"{r.title} ({label})" if label else r.title
@@ -606,11 +622,22 @@ def against_floor(floor: list[PageResult], results: dict[str, list[PageResult]])
 
 
 def measure_floor(browser, folder: Path, args, charts: int) -> PageResult:
+    """The floor with `charts` charts, on a server that has drawn it once already (as the
+    dashboard's warm-up has drawn its pages before *first* is measured), so that its *first*
+    is not a cold server's imports."""
     server = Server.floor(folder, folder / f"floor-{charts}.log", charts)
     try:
+        warm = browser.new_page(viewport=VIEWPORT)
+        warm.goto(server.base + "/")
+        warm.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"] .js-plotly-plot',
+                               timeout=args.timeout * 1000)
+        warm.close()
         result = bench_page(browser, server, "floor", args, None)
+    except Exception as exc:  # a floor that could not be measured must not lose the pages' figures
+        result = PageResult("floor", "Floor", error=f"{type(exc).__name__}: {exc}"[:300])
     finally:
         server.stop()
+    result.charts = result.charts or charts
     print_result(result)
     return result
 
@@ -717,7 +744,9 @@ def main() -> None:
                         print_result(r)
             if args.floor:
                 # A floor for each number of charts the pages drew, measured after them.
-                drawn = sorted({r.charts for rs in results.values() for r in rs if not r.error} - {1})
+                # (A page without charts is read against the one-chart floor: the floor page
+                # needs a chart to say it is drawn, and its extra chart only makes it slower.)
+                drawn = sorted({r.charts for rs in results.values() for r in rs if not r.error} - {0, 1})
                 for n in drawn:
                     floor.append(measure_floor(browser, Path(tmp), args, n))
         finally:
