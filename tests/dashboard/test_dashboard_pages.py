@@ -442,3 +442,23 @@ def test_upload_rejects_a_bad_file(monkeypatch, own_warehouse):
     at.file_uploader[0].upload("tickets.parquet", b"not parquet at all", "application/octet-stream")
     next(b for b in at.button if b.label == "Save to the working folder").click().run()
     assert any("not a Parquet file" in e.value for e in at.error)
+
+
+def test_the_executive_pages_show_no_raw_key_file_name_or_setting(monkeypatch, bundled_warehouse):
+    """Labels, units and formats from the metric definitions: no catalog key (`csat_pct`,
+    `nps_moe95`), no warehouse file name and no configuration file on the overview, in its text
+    or in the headers and cells of its tables."""
+    from cx import catalog
+
+    at = run_app(monkeypatch, bundled_warehouse)
+    assert not at.exception
+    text = shown_text(at)
+    cells = []
+    for d in at.dataframe:  # the KPI table in its expander too
+        cells += [str(v) for v in d.value.astype(str).to_numpy().ravel()]
+    seen = text + "\n" + "\n".join(cells)
+    cat = catalog.load()
+    raw = [m.key for m in cat.measures if "_" in m.key and re.search(rf"\b{m.key}\b", seen)]
+    assert not raw, raw
+    assert ".duckdb" not in seen and "cx.toml" not in seen
+    assert not re.search(r"\d\.\d{4}\b", text)  # no four-decimal floats in the text

@@ -183,3 +183,33 @@ def test_which_region_got_worse_last_quarter_and_why_in_three_clicks(browser, bu
     slow = ("Waited 3 days", "48 hours", "Slow, slow", "Nobody answered", "Two weeks", "By the time you replied")
     assert any(s in c for c in comments for s in slow), comments[:5]
     page.close()
+
+
+PAGE_TITLES = {"overview": "Overview", "segments": "Segments", "recovery": "Service recovery",
+               "promises": "Promises and proactive contact", "high_expectation": "High-expectation customers",
+               "reviews": "Reviews", "data": "Data"}
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_every_page_at_laptop_and_phone_size(browser, bundled_server, size):
+    """Every page on the bundled sample at 1440x900 and 390x844, screenshot kept in
+    tests/screenshots/ for a look: no exception, no nan, nothing wider than the screen, and on
+    the laptop the overview's answer and both rows of tiles on the first screen."""
+    width, height = {"laptop": (1440, 900), "phone": (390, 844)}[size]
+    for path, title in PAGE_TITLES.items():
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{bundled_server}/{path}")
+        settle(page, title)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{path}-{size}-first.png"))
+        if path == "overview" and size == "laptop":
+            tiles = page.locator('[data-testid="stMetric"]')
+            tiles.nth(7).wait_for(timeout=30000)
+            box = tiles.nth(7).bounding_box()
+            assert box and box["y"] + box["height"] <= height, f"the eighth tile ends at {box} on a {height} px screen"
+            assert page.get_by_text("Targets:", exact=False).first.bounding_box()["y"] < height
+        overflow = page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow} px wider than a {width} px screen"
+        check(page, f"{path}-{size}")
+        page.close()
