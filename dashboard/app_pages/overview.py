@@ -87,16 +87,22 @@ else:
     frame.download(moves, "biggest-movers", "the movers", key="dl-movers")
 
 # ---------------------------------------------------------------- trend
-st.subheader("Trend")
-grain = st.segmented_control(
-    "Show per", ["week", "month"], format_func=str.capitalize, default="week", required=True, key="grain",
-    bind="query-params", persist_state="session",
-) or "week"
-span = stats.span_at_least(flt.start, flt.end, 365, ctx.first_day)
-trend = data.run_query("pages/trend", start=span[0], end=span[1], f=flt.f, grain=grain)
-if trend.empty:
-    frame.empty("No survey responses or tickets match the filters in the trend's dates.")
-else:
+
+
+@st.fragment
+def trend_section() -> None:
+    """The trend and its week/month control: a fragment, so that switching the grain redraws
+    the trend alone, not the tiles and movers above it."""
+    st.subheader("Trend")
+    grain = st.segmented_control(
+        "Show per", ["week", "month"], format_func=str.capitalize, default="week", required=True, key="grain",
+        bind="query-params", persist_state="session",
+    ) or "week"
+    span = stats.span_at_least(flt.start, flt.end, 365, ctx.first_day)
+    trend = data.run_query("pages/trend", start=span[0], end=span[1], f=flt.f, grain=grain)
+    if trend.empty:
+        frame.empty("No survey responses or tickets match the filters in the trend's dates.")
+        return
     st.plotly_chart(charts.trend(trend, grain, (flt.start, flt.end), targets), width="stretch",
                     config={"displaylogo": False})
     st.caption(
@@ -106,6 +112,9 @@ else:
         "Dashed lines are the targets."
     )
     frame.download(trend, f"trend-{grain}", "the trend", key="dl-trend")
+
+
+trend_section()
 
 with st.expander("All KPIs for these filters, and the counts behind them"):
     table = model.kpi_table(now, before)

@@ -462,3 +462,12 @@ def test_the_executive_pages_show_no_raw_key_file_name_or_setting(monkeypatch, b
     assert not raw, raw
     assert ".duckdb" not in seen and "cx.toml" not in seen
     assert not re.search(r"\d\.\d{4}\b", text)  # no four-decimal floats in the text
+
+
+def test_the_trend_switches_to_months_in_its_own_fragment(monkeypatch, small_warehouse):
+    at = run_app(monkeypatch, small_warehouse)
+    assert any("week starting" in c.proto.spec for c in at.get("plotly_chart"))
+    at.button_group(key="grain").set_value("month").run()
+    assert not at.exception
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("month starting" in s for s in specs) and not any("week starting" in s for s in specs)
