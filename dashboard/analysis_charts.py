@@ -427,6 +427,25 @@ def recovery_funnel(row: dict, recovery_pct: float | None) -> go.Figure:
 # ---------------------------------------------------------------- trends
 
 
+def _partial(df: pd.DataFrame) -> list[bool]:
+    """Which periods the window cuts (the query's is_partial; none when it has no such column)."""
+    return [bool(v) for v in df["is_partial"]] if "is_partial" in df else [False] * len(df)
+
+
+def _partial_points(x, values, partial, color, axis, customdata, hovertemplate, unit) -> list[go.Scatter]:
+    """A partial period's value as a faded point beside the line, never on it: a few days'
+    answers read as a spike."""
+    keep = [i for i, p in enumerate(partial) if p and values[i] is not None]
+    if not keep:
+        return []
+    return [go.Scatter(
+        x=[x[i] for i in keep], y=[values[i] for i in keep], mode="markers", yaxis=axis, name=f"partial {unit}",
+        marker=dict(color=color, opacity=0.3, size=8), customdata=[customdata[i] for i in keep],
+        hovertemplate=hovertemplate.replace("<extra></extra>", f"<br><i>partial {unit}: only its days inside the "
+                                                               "selected dates</i><extra></extra>"),
+    )]
+
+
 @cached
 def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, noun: str, axis_title: str,
                target: float | None = None, color: str = NPS_COLOR, window: tuple | None = None) -> go.Figure:
@@ -435,9 +454,11 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
     unit = "week" if grain == "week" else "month"
     x = [pd.Timestamp(v) for v in df["period"]]
     label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
-    values = [_num(v) for v in df[pct]]
+    partial = _partial(df)
+    every = [_num(v) for v in df[pct]]
+    values = [None if cut else v for v, cut in zip(every, partial, strict=True)]
     counts = [_int(c) for c in df[n]]
-    plus, minus, words = _ranges(values, counts)
+    plus, minus, words = _ranges(every, counts)
     upper = [None if v is None else v + p for v, p in zip(values, plus, strict=True)]
     lower = [None if v is None else v - m for v, m in zip(values, minus, strict=True)]
     band_x, band_y = [], []
@@ -449,16 +470,19 @@ def rate_trend(df: pd.DataFrame, *, pct: str, n: str, grain: str, name: str, nou
         if lo is not None:
             band_x.append(xi)
             band_y.append(lo)
+    customdata = list(zip(label, [w or "no outcome yet" for w in words], counts,
+                          [_small_note(c, noun) for c in counts], strict=True))
+    hover = (f"%{{customdata[0]}}<br>{name} <b>%{{y:.1f}}%</b>, %{{customdata[1]}}"
+             f"<br>%{{customdata[2]:,}} {noun}%{{customdata[3]}}<extra></extra>")
     traces = [
         go.Scatter(x=band_x, y=band_y, fill="toself", fillcolor="rgba(43,108,176,0.13)", line=dict(width=0),
                    hoverinfo="skip", name="95% range", yaxis="y", mode="lines"),
         go.Scatter(x=x, y=values, mode="lines+markers", name=name, line=dict(color=color, width=2), yaxis="y",
                    connectgaps=False, marker=dict(size=8, opacity=_opacity(counts)),
-                   customdata=list(zip(label, [w or "no outcome yet" for w in words], counts,
-                                       [_small_note(c, noun) for c in counts], strict=True)),
-                   hovertemplate=f"%{{customdata[0]}}<br>{name} <b>%{{y:.1f}}%</b>, %{{customdata[1]}}"
-                                 f"<br>%{{customdata[2]:,}} {noun}%{{customdata[3]}}<extra></extra>"),
-        go.Bar(x=x, y=counts, name=noun.capitalize(), marker_color="#cbd5e0", yaxis="y2", width=_bar_ms(grain),
+                   customdata=customdata, hovertemplate=hover),
+        *_partial_points(x, every, partial, color, "y", customdata, hover, unit),
+        go.Bar(x=x, y=counts, name=noun.capitalize(), yaxis="y2", width=_bar_ms(grain),
+               marker=dict(color="#cbd5e0", opacity=[0.35 if cut else 1.0 for cut in partial]),
                customdata=label, hovertemplate=f"%{{customdata}}<br>%{{y:,}} {noun}<extra></extra>"),
     ]
     shapes, notes = [], []
@@ -484,18 +508,22 @@ def high_expectation_trend(df: pd.DataFrame, grain: str, overall: float | None =
     unit = "week" if grain == "week" else "month"
     x = [pd.Timestamp(v) for v in df["period"]]
     label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
+    partial = _partial(df)
+    every = [_num(v) for v in df["high_expectation_pct"]]
+    customdata = list(zip(label, df["high_expectation_customers"], df["active_customers"], strict=True))
+    hover = (f"%{{customdata[0]}}<br><b>%{{y:.1f}}%</b> of the customers active that {unit} "
+             "are high-expectation<br>%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>")
+    faded = [0.35 if cut else 1.0 for cut in partial]
     traces = [
-        go.Scatter(x=x, y=[_num(v) for v in df["high_expectation_pct"]], mode="lines+markers",
+        go.Scatter(x=x, y=[None if cut else v for v, cut in zip(every, partial, strict=True)], mode="lines+markers",
                    name=f"Share of the {unit}'s active customers", line=dict(color=NPS_COLOR, width=2), yaxis="y",
-                   customdata=list(zip(label, df["high_expectation_customers"], df["active_customers"], strict=True)),
-                   hovertemplate=f"%{{customdata[0]}}<br><b>%{{y:.1f}}%</b> of the customers active that {unit} "
-                                 "are high-expectation<br>%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>"),
-        go.Bar(x=x, y=df["active_customers"], name="Active customers", marker_color="#cbd5e0", yaxis="y2",
-               width=_bar_ms(grain),
+                   customdata=customdata, hovertemplate=hover),
+        *_partial_points(x, every, partial, NPS_COLOR, "y", customdata, hover, unit),
+        go.Bar(x=x, y=df["active_customers"], name="Active customers", marker=dict(color="#cbd5e0", opacity=faded),
+               yaxis="y2", width=_bar_ms(grain),
                customdata=label, hovertemplate="%{customdata}<br>%{y:,} active customers<extra></extra>"),
-        go.Bar(x=x, y=df["high_expectation_customers"], name="High-expectation customers", marker_color="#90cdf4",
-               width=_bar_ms(grain),
-               yaxis="y2", customdata=label,
+        go.Bar(x=x, y=df["high_expectation_customers"], name="High-expectation customers",
+               marker=dict(color="#90cdf4", opacity=faded), width=_bar_ms(grain), yaxis="y2", customdata=label,
                hovertemplate="%{customdata}<br>%{y:,} high-expectation customers active<extra></extra>"),
     ]
     layout = dict(

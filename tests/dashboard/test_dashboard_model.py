@@ -382,3 +382,21 @@ def test_the_all_segments_line_is_named_off_the_bars():
     legend = [t for t in fig.data if t.showlegend is not False]
     assert [t.name for t in legend] == ["all segments: 20.0"] and fig.layout.showlegend
     assert list(fig.data[0].x) == ["Europe", "North America"]
+
+
+def test_partial_periods_are_faded_on_the_analysis_trends_too():
+    from dashboard import analysis_charts
+
+    weeks = pd.to_datetime(["2026-08-03", "2026-08-10", "2026-08-17"])
+    he = pd.DataFrame({"period": weeks, "active_customers": [200, 210, 40], "high_expectation_customers": [46, 53, 20],
+                       "high_expectation_pct": [23.0, 25.2, 50.0], "is_partial": [False, False, True]})
+    fig = analysis_charts.high_expectation_trend(he, "week", 19.5)
+    assert list(fig.data[0].y) == [23.0, 25.2, None]
+    assert [list(t.y) for t in fig.data if t.name == "partial week"] == [[50.0]]
+    rec = pd.DataFrame({"period": weeks, "failures": [40, 41, 9], "with_outcome": [30, 31, 4],
+                        "recovery_pct": [50.0, 48.0, 100.0], "is_partial": [False, False, True]})
+    fig = analysis_charts.rate_trend(rec, pct="recovery_pct", n="with_outcome", grain="week", name="Recovery rate",
+                                     noun="failures with an outcome", axis_title="recovered (%)")
+    line = next(t for t in fig.data if t.name == "Recovery rate")
+    assert list(line.y) == [50.0, 48.0, None]
+    assert [list(t.y) for t in fig.data if t.name == "partial week"] == [[100.0]]
