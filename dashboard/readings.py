@@ -428,8 +428,23 @@ def promise_reading(rows: Iterable[Mapping], min_n: int = MIN_N) -> Reading:
     return Reading(late_gap.verdict, " ".join(parts), tone, late_gap)
 
 
+def proactive_gaps(rows: Iterable[Mapping], min_n: int = MIN_N):
+    """The notice against no notice: the CSAT gap and the complaint-share gap (share_gap each),
+    or (None, None) when one side is missing. The charts colour a bar from these."""
+    by = {str(r["contact"]): r for r in rows}
+    notice, none = by.get("proactive notice"), by.get("no notice")
+    if notice is None or none is None:
+        return None, None
+    csat_a = Share(_num(notice.get("csat_pct")), int(_num(notice.get("csat_responses")) or 0))
+    csat_b = Share(_num(none.get("csat_pct")), int(_num(none.get("csat_responses")) or 0))
+    comp_a = Share(_num(notice.get("complaint_pct")), int(_num(notice.get("tickets")) or 0))
+    comp_b = Share(_num(none.get("complaint_pct")), int(_num(none.get("tickets")) or 0))
+    return share_gap(csat_a, csat_b, min_n), share_gap(comp_a, comp_b, min_n)
+
+
 def proactive_reading(rows: Iterable[Mapping], min_n: int = MIN_N) -> Reading:
     """Tickets with a proactive notice against those without: CSAT and the share of complaints."""
+    rows = list(rows)
     by = {str(r["contact"]): r for r in rows}
     notice, none = by.get("proactive notice"), by.get("no notice")
     if notice is None or none is None:
@@ -440,7 +455,7 @@ def proactive_reading(rows: Iterable[Mapping], min_n: int = MIN_N) -> Reading:
     csat_b = Share(_num(none.get("csat_pct")), int(_num(none.get("csat_responses")) or 0))
     comp_a = Share(_num(notice.get("complaint_pct")), int(_num(notice.get("tickets")) or 0))
     comp_b = Share(_num(none.get("complaint_pct")), int(_num(none.get("tickets")) or 0))
-    csat, comp = share_gap(csat_a, csat_b, min_n), share_gap(comp_a, comp_b, min_n)
+    csat, comp = proactive_gaps(rows, min_n)
     words = {ABOVE: "higher, beyond sampling noise", BELOW: "lower, beyond sampling noise",
              WITHIN: "within sampling noise", TOO_FEW: f"too few answers to tell, under {min_n} on a side",
              UNKNOWN: "not known on one side"}

@@ -83,18 +83,27 @@ if proactive.empty:
 else:
     analyses.reading(readings.proactive_reading(proactive_rows))
     left, right = st.columns(2)
-    colors = [charts.GOOD if c == "proactive notice" else charts.NEUTRAL for c in proactive["contact"]]
+    # The notice's bar is green or red only when its gap to no notice is beyond noise.
+    csat_gap, complaint_gap = readings.proactive_gaps(proactive_rows)
+
+    def colored(gap, good_side: str) -> list[str]:
+        verdict = gap.verdict if gap is not None else None
+        tone = (charts.GOOD if verdict == good_side else charts.BAD
+                if verdict in (readings.ABOVE, readings.BELOW) else charts.NEUTRAL)
+        return [tone if c == "proactive notice" else charts.NEUTRAL for c in proactive["contact"]]
     with left:
         st.markdown("**Post-ticket CSAT**, with and without a notice")
         st.plotly_chart(charts.share_bars(
             list(proactive["contact"]), proactive["csat_pct"], proactive["csat_responses"], name="CSAT",
-            noun="post-ticket CSAT answers", axis_title="CSAT (% answering 4 or 5)", colors=colors, height=300,
+            noun="post-ticket CSAT answers", axis_title="CSAT (% answering 4 or 5)",
+            colors=colored(csat_gap, readings.ABOVE), height=300,
         ), width="stretch", config=charts.CONFIG, key="chart-proactive-csat")
     with right:
         st.markdown("**Complaints**, with and without a notice")
         st.plotly_chart(charts.share_bars(
             list(proactive["contact"]), proactive["complaint_pct"], proactive["tickets"], name="Complaints",
-            noun="tickets", axis_title="complaints (% of tickets)", colors=colors, height=300, full_scale=False,
+            noun="tickets", axis_title="complaints (% of tickets)", colors=colored(complaint_gap, readings.BELOW),
+            height=300, full_scale=False,
         ), width="stretch", config=charts.CONFIG, key="chart-proactive-complaints")
     st.caption("Only tickets whose export says whether the business contacted the customer first. Whiskers: 95% "
                "ranges. A notice is often sent on harder tickets, so this is a comparison, not proof of an effect.")

@@ -81,6 +81,12 @@ def test_proactive_and_unanswered_by_hand(monkeypatch, small_warehouse):
     assert proactive.loc["no notice", ["tickets", "csat_pct", "complaint_pct"]].tolist() == [2, 0.0, 0.0]
     assert ("With a proactive notice, post-ticket CSAT is 100.0% against 0.0% without (too few answers to tell, "
             "under 30 on a side)") in shown_text(at)
+    # Too few answers to tell: the notice's bars are grey, not green.
+    from dashboard import analysis_charts
+
+    for key in ("chart-proactive-csat", "chart-proactive-complaints"):
+        spec = next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+        assert analysis_charts.GOOD not in spec and analysis_charts.BAD not in spec, key
     ageing = table(at, "band").set_index("band")
     assert ageing["tickets"].to_dict() == {"under 4 h": 0, "4-24 h": 0, "1-3 days": 0, "3-7 days": 0,
                                            "over 7 days": 1}
