@@ -18,6 +18,7 @@ DEFAULT_WAREHOUSE = ROOT / "data" / "warehouse.duckdb"
 EPILOG = """examples:
   python -m cx refresh --data data/sample --warehouse data/warehouse.duckdb
   python -m cx metrics --warehouse data/warehouse.duckdb --start 2026-07-01 --end 2026-09-30 --where region=EU
+  python -m cx drivers --warehouse data/warehouse.duckdb --target csat --start 2026-07-01 --format json
   python -m cx rejected --warehouse data/warehouse.duckdb --format csv > rejected.csv
   python -m cx checks --warehouse data/warehouse.duckdb --failed
   python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501
@@ -57,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("metrics", help="print the KPIs for a window and segment")
     p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
+    p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
+    p.add_argument(
+        "--where", action="append", default=[], metavar="COLUMN=VALUE",
+        help="keep rows of this segment; repeat a column for either value, other columns must all match",
+    )
+    p.add_argument("--format", choices=("json", "table"), default="table")
+
+    p = sub.add_parser("drivers", help="what moves post-ticket CSAT or NPS: key drivers with 95% intervals")
+    p.add_argument("--warehouse", required=True, type=Path)
+    p.add_argument("--target", choices=("csat", "nps"), default="csat")
     p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
     p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
     p.add_argument(
@@ -161,6 +173,26 @@ def _show(value) -> str:
     return f"{value:,}"
 
 
+def cmd_drivers(args) -> int:
+    from cx.drivers import drivers
+    from cx.metrics import Selection, parse_where
+    from cx.warehouse import connect_read_only
+
+    selection = Selection(args.start, args.end, parse_where(args.where))
+    with connect_read_only(args.warehouse) as con:
+        result = drivers(con, args.target, selection)
+    if args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return 0
+    print(result.reading)
+    if result.drivers:
+        print(f"\n{'driver':<22} {'importance':>10}  95% interval   (share of the explained variation; "
+              f"R² {result.r2:.2f}, n {result.n:,})")
+        for d in result.drivers:
+            print(f"{d['driver']:<22} {d['importance']:>10.1%}  {d['low']:.1%}-{d['high']:.1%}")
+    return 0
+
+
 def cmd_rejected(args) -> int:
     from cx import sql
     from cx.warehouse import connect_read_only
@@ -240,6 +272,7 @@ def cmd_sample(args) -> int:
 COMMANDS = {
     "refresh": cmd_refresh,
     "metrics": cmd_metrics,
+    "drivers": cmd_drivers,
     "rejected": cmd_rejected,
     "checks": cmd_checks,
     "dashboard": cmd_dashboard,
