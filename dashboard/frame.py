@@ -72,9 +72,12 @@ def setup(with_filters: bool) -> None:
     st.session_state[_RUN] = (src, fresh, first_day, last_day, flt)
 
 
-def page(title: str, *, caption: str | None = None, upload_hint: bool = False) -> Page | None:
-    """Start a page: title, freshness line; the filters the entry point drew. None when there
-    is no warehouse (the message with the command to build one has been shown)."""
+def page(title: str, *, caption: str | None = None, upload_hint: bool = False,
+         comparison: bool = True) -> Page | None:
+    """Start a page: title, freshness line, a notice when the comparison period has no data
+    (`comparison=False`: the page says it itself, as Segments does per dimension); the
+    filters the entry point drew. None when there is no warehouse (the message with the
+    command to build one has been shown)."""
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
     if caption:
@@ -88,7 +91,7 @@ def page(title: str, *, caption: str | None = None, upload_hint: bool = False) -
     # File names, settings files and a blocked refresh's own message are for the analysts'
     # Data page (the one page with uploads); the other pages say what it means for the numbers.
     freshness(src, fresh, conf, for_analysts=upload_hint)
-    if flt is not None:
+    if flt is not None and comparison:
         comparison_notice(flt)
     return Page(src, conf, first_day, last_day, flt)
 

@@ -7,8 +7,10 @@ import streamlit as st
 from cx import stats
 from dashboard import charts, components, data, fmt, frame, model
 
-ctx = frame.page("Segments", caption="Which segments lag, which moved, and why: pick a dimension, then a "
-                                     "segment to read its tickets, responses and reviews.")
+# The comparison's notice is this page's own (per dimension, with the other comparison's data).
+ctx = frame.page("Segments", comparison=False,
+                 caption="Which segments lag, which moved, and why: pick a dimension, then a segment to read its "
+                         "tickets, responses and reviews.")
 if ctx is None or ctx.filters is None:
     st.stop()
 flt = ctx.filters

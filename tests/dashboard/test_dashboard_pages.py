@@ -345,6 +345,9 @@ def test_an_empty_comparison_says_so_and_offers_the_one_with_data(monkeypatch, b
                               "the data starts on 2025-11-01.")
     assert "nps_change" not in at.dataframe[0].value.columns  # no column of blanks that reads "no change"
     assert any(i.value.startswith("Nothing to compare: the same period last year") for i in at.info)
+    # Said once: the page's own notice, not also the one every other page shows.
+    assert not [i for i in at.info if "is before the first data" in i.value]
+    assert not [b for b in at.button if b.key == "compare_fix"]
     offer = at.button(key="compare-other")
     assert offer.label.startswith("Compare with the previous period instead")
     offer.click().run()
@@ -357,6 +360,14 @@ def test_an_empty_comparison_says_so_and_offers_the_one_with_data(monkeypatch, b
     at = run_app(monkeypatch, bundled_warehouse, page="segments", query={"dates": ["2025-12-01", "2026-05-31"]})
     assert "The previous period starts before the data does (2025-11-01): it covers 30 of its 182 days." in [
         c.value.removeprefix(":material/info: ") for c in at.caption]
+    assert not [c for c in at.caption if "covers fewer days than the selected dates" in c.value]
+    # The overview says it with the notice every page shares, and offers the other comparison.
+    at = run_app(monkeypatch, bundled_warehouse, query={"compare": "Same period last year"})
+    assert [i.value for i in at.info if "is before the first data (2025-11-01)" in i.value]
+    fix = at.button(key="compare_fix")
+    assert fix.label == "Compare with the previous period instead"
+    fix.click().run()
+    assert at.radio(key="compare").value == "previous" and not [i for i in at.info if "first data" in i.value]
 
 
 # ---------------------------------------------------------------- data
