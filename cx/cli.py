@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("json", "table"), default="table")
 
-    p = sub.add_parser("drivers", help="what moves post-ticket CSAT or NPS: key drivers with 95% intervals")
+    p = sub.add_parser("drivers", help="what moves post-ticket CSAT or NPS: key drivers with 95%% intervals")
     p.add_argument("--warehouse", required=True, type=Path)
     p.add_argument("--target", choices=("csat", "nps"), default="csat")
     p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")

@@ -234,3 +234,27 @@ def segment_heatmap(df: pd.DataFrame, metric: str, dimension_label: str, segment
         font=dict(size=12, color="#4a5568"),
     )])
     return _layout(fig, max(260, 80 + 34 * len(order)))
+
+
+@cached
+def driver_bars(drivers: tuple) -> go.Figure:
+    """Each driver's share of the explained variation with its 95% interval, largest on top.
+    One colour: an importance says how much a part of the experience moves the score, not
+    whether it is good or bad (the reading says the direction)."""
+    rows = list(drivers)[::-1]  # plotly draws the first category at the bottom
+    names = [r["label"] for r in rows]
+    values = [100 * r["importance"] for r in rows]
+    plus = [100 * (r["high"] - r["importance"]) for r in rows]
+    minus = [100 * (r["importance"] - r["low"]) for r in rows]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h", marker_color=NPS_COLOR,
+        error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#4a5568", thickness=1.2),
+        text=[f"{v:.0f}%" for v in values], textposition="outside", cliponaxis=False,
+        customdata=[(100 * r["low"], 100 * r["high"]) for r in rows],
+        hovertemplate="<b>%{y}</b><br>%{x:.1f}% of the explained variation<br>95%: %{customdata[0]:.1f}% to "
+                      "%{customdata[1]:.1f}%<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="share of the explained variation (%)", ticksuffix="%", rangemode="tozero")
+    fig.update_yaxes(type="category", automargin=True)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, max(240, 60 + 30 * len(rows)))

@@ -480,3 +480,32 @@ def customer(cid: str) -> None:
 
 def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60]
+
+
+# ---------------------------------------------------------------- key drivers
+
+DRIVER_COLUMNS = {
+    "label": col.TextColumn("Driver"),
+    "importance": col.NumberColumn("Share of the explained variation", format="%.0f%%"),
+    "low": col.NumberColumn("95% from", format="%.0f%%"),
+    "high": col.NumberColumn("95% to", format="%.0f%%"),
+    "direction": col.TextColumn("Direction, holding the rest fixed", width="large"),
+}
+_EFFECT_WORDS = {"log": "per doubling of the wait", "none": "when there was none yet", "per unit": "per reopen",
+                 "yes": "when yes", "unknown": "when not known", "kept": "when kept", "missed": "when missed",
+                 "any": "when compensated"}
+
+
+def drivers_table(drivers: list[dict]) -> pd.DataFrame:
+    """The drivers as percentages, with each column's effect in points as a phrase."""
+    rows = []
+    for d in drivers:
+        parts = []
+        for name, points in d.get("effects", {}).items():
+            if name == "log":
+                points = points * 0.6931  # a coefficient per log-hour, read per doubling (ln 2)
+            words = _EFFECT_WORDS.get(name, f"for {name}")
+            parts.append(f"{points:+.1f} pts {words}")
+        rows.append({"label": d["label"], "importance": 100 * d["importance"], "low": 100 * d["low"],
+                     "high": 100 * d["high"], "direction": "; ".join(parts)})
+    return pd.DataFrame(rows, columns=list(DRIVER_COLUMNS))

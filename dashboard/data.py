@@ -116,6 +116,25 @@ def _kpis(file: str, version: str, selection: metrics.Selection, measures: tuple
         _timing("metrics/kpis", {"start": selection.start, "end": selection.end, "where": selection.where}, t0)
 
 
+@st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
+def _drivers(file: str, version: str, selection: metrics.Selection, target: str):
+    from cx import drivers as key_drivers
+
+    t0 = time.perf_counter()
+    cur = _connection(file, version).cursor()
+    try:
+        return key_drivers.drivers(cur, target, selection)
+    finally:
+        cur.close()
+        _timing("metrics/driver_rows", {"start": selection.start, "end": selection.end, "target": target}, t0)
+
+
+def drivers(selection: metrics.Selection, target: str):
+    """cx.drivers.drivers: what `python -m cx drivers` prints for the same selection."""
+    src = source()
+    return _drivers(str(src.file), src.version, selection, target)
+
+
 def _timing(name: str, params: dict, t0: float) -> None:
     """With CX_DASHBOARD_TIMINGS=1, one line on stderr per query actually run (not cached)."""
     if os.environ.get("CX_DASHBOARD_TIMINGS"):

@@ -28,7 +28,7 @@ def cx(*args: str) -> subprocess.CompletedProcess:
 def test_help_reads_well():
     out = cx("--help")
     assert out.returncode == 0
-    for command in ("refresh", "metrics", "rejected", "dashboard", "sample"):
+    for command in ("refresh", "metrics", "drivers", "rejected", "dashboard", "sample"):
         assert command in out.stdout
 
 

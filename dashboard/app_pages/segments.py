@@ -152,3 +152,19 @@ else:
                     config={"displaylogo": False})
     st.caption(f"Green: above all {dim_label.lower()} segments together over these months, red: below; the "
                f"deeper, the further. Cells with fewer than {charts.HEATMAP_MIN_N} answers are left blank.")
+
+# ---------------------------------------------------------------- key drivers
+st.divider()
+st.subheader(f"What drives post-ticket {metric.upper()}")
+found = data.drivers(flt.selection, metric)
+st.markdown(found.reading)
+if found.drivers:
+    st.plotly_chart(charts.driver_bars(tuple(found.drivers)), width="stretch", config={"displaylogo": False})
+    st.caption(
+        f"Each bar: how much of what the support experience explains of the post-ticket {metric.upper()} goes to "
+        f"that part, with its 95% interval; {fmt.count(found.n)} tickets with an answer in these dates and filters. "
+        "The same numbers as `python -m cx drivers`; docs/metrics.md says how they are computed."
+    )
+    with st.expander("The drivers as a table, with the direction of each"):
+        shown = components.drivers_table(found.drivers)
+        frame.table(shown, column_config=components.DRIVER_COLUMNS, column_order=list(components.DRIVER_COLUMNS))

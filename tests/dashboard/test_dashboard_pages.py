@@ -482,3 +482,23 @@ def test_the_trend_switches_to_months_in_its_own_fragment(monkeypatch, small_war
     assert not at.exception
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("month starting" in s for s in specs) and not any("week starting" in s for s in specs)
+
+
+def test_the_segments_page_shows_the_key_drivers_the_cli_prints(monkeypatch, bundled_warehouse):
+    import subprocess
+    import sys
+
+    at = run_app(monkeypatch, bundled_warehouse, page="segments")
+    assert not at.exception
+    heading = next(h.value for h in at.subheader if h.value.startswith("What drives post-ticket"))
+    target = heading.rsplit(" ", 1)[-1].lower()
+    start, end = at.date_input(key="dates").value
+    out = subprocess.run([sys.executable, "-m", "cx", "drivers", "--warehouse", str(bundled_warehouse), "--target",
+                          target, "--start", str(start), "--end", str(end), "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    cli = json.loads(out.stdout)
+    assert cli["reading"] in [m.value for m in at.markdown]
+    table = next(d.value for d in at.dataframe if "importance" in d.value.columns)
+    assert table["label"].tolist() == [d["label"] for d in cli["drivers"]]
+    assert table["importance"].tolist() == pytest.approx([100 * d["importance"] for d in cli["drivers"]])
+    assert all("pts" in t for t in table["direction"])
