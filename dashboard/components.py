@@ -484,6 +484,8 @@ def _safe(text: str) -> str:
 
 # ---------------------------------------------------------------- key drivers
 
+AUTO_DRIVER_TICKETS = 200_000  # above this many tickets in the selection, the drivers wait to be asked for
+
 DRIVER_COLUMNS = {
     "label": col.TextColumn("Driver"),
     "importance": col.NumberColumn("Share of the explained variation", format="%.0f%%"),

@@ -154,11 +154,22 @@ else:
                f"deeper, the further. Cells with fewer than {charts.HEATMAP_MIN_N} answers are left blank.")
 
 # ---------------------------------------------------------------- key drivers
-st.divider()
-st.subheader(f"What drives post-ticket {metric.upper()}")
-found = data.drivers(flt.selection, metric)
-st.markdown(found.reading)
-if found.drivers:
+# Weighing the drivers reads every answered ticket of the selection: on a few hundred thousand
+# tickets it takes seconds, so there it waits for the reader to ask (in a fragment: asking
+# redraws this section alone).
+
+
+@st.fragment
+def drivers_section() -> None:
+    st.subheader(f"What drives post-ticket {metric.upper()}")
+    tickets = int(total.iloc[0]["tickets"] or 0) if not total.empty else 0
+    if tickets > components.AUTO_DRIVER_TICKETS and not st.toggle(
+            f"Weigh the drivers for these {fmt.count(tickets)} tickets (takes a few seconds)", key="drivers_on"):
+        return
+    found = data.drivers(flt.selection, metric)
+    st.markdown(found.reading)
+    if not found.drivers:
+        return
     st.plotly_chart(charts.driver_bars(tuple(found.drivers)), width="stretch", config={"displaylogo": False})
     st.caption(
         f"Each bar: how much of what the support experience explains of the post-ticket {metric.upper()} goes to "
@@ -168,3 +179,7 @@ if found.drivers:
     with st.expander("The drivers as a table, with the direction of each"):
         shown = components.drivers_table(found.drivers)
         frame.table(shown, column_config=components.DRIVER_COLUMNS, column_order=list(components.DRIVER_COLUMNS))
+
+
+st.divider()
+drivers_section()

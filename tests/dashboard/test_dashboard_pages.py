@@ -502,3 +502,17 @@ def test_the_segments_page_shows_the_key_drivers_the_cli_prints(monkeypatch, bun
     assert table["label"].tolist() == [d["label"] for d in cli["drivers"]]
     assert table["importance"].tolist() == pytest.approx([100 * d["importance"] for d in cli["drivers"]])
     assert all("pts" in t for t in table["direction"])
+
+
+def test_on_much_data_the_drivers_wait_to_be_asked_for(monkeypatch, bundled_warehouse):
+    from dashboard import components
+
+    monkeypatch.setattr(components, "AUTO_DRIVER_TICKETS", 100)
+    at = run_app(monkeypatch, bundled_warehouse, page="segments")
+    assert not at.exception
+    assert not [d for d in at.dataframe if "importance" in d.value.columns]
+    toggle = at.toggle(key="drivers_on")
+    assert toggle.label.startswith("Weigh the drivers for these") and toggle.value is False
+    toggle.set_value(True).run()
+    assert not at.exception
+    assert [d for d in at.dataframe if "importance" in d.value.columns]
