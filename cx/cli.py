@@ -33,6 +33,16 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _selection_arguments(p: argparse.ArgumentParser) -> None:
+    """--start, --end and --where: the window and segment every metric command reads."""
+    p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
+    p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
+    p.add_argument(
+        "--where", action="append", default=[], metavar="COLUMN=VALUE",
+        help="keep rows of this segment; repeat a column for either value, other columns must all match",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m cx",
@@ -58,23 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("metrics", help="print the KPIs for a window and segment")
     p.add_argument("--warehouse", required=True, type=Path)
-    p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
-    p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
-    p.add_argument(
-        "--where", action="append", default=[], metavar="COLUMN=VALUE",
-        help="keep rows of this segment; repeat a column for either value, other columns must all match",
-    )
+    _selection_arguments(p)
     p.add_argument("--format", choices=("json", "table"), default="table")
 
     p = sub.add_parser("drivers", help="what moves post-ticket CSAT or NPS: key drivers with 95%% intervals")
     p.add_argument("--warehouse", required=True, type=Path)
     p.add_argument("--target", choices=("csat", "nps"), default="csat")
-    p.add_argument("--start", type=_date, help="first day, YYYY-MM-DD (default: first day in the data)")
-    p.add_argument("--end", type=_date, help="last day, YYYY-MM-DD (default: last day in the data)")
-    p.add_argument(
-        "--where", action="append", default=[], metavar="COLUMN=VALUE",
-        help="keep rows of this segment; repeat a column for either value, other columns must all match",
-    )
+    _selection_arguments(p)
     p.add_argument("--format", choices=("json", "table"), default="table")
 
     p = sub.add_parser("rejected", help="list the rows the checks rejected, with their reasons")
