@@ -182,16 +182,12 @@ def comparison_notice(flt: Filters, before: pd.DataFrame, dim: str) -> bool:
     other = dataclasses.replace(flt, compare="year" if flt.compare == "previous" else "previous")
     if model.has_data(data.run_query("metrics/kpis_by_segment", **other.comparison_params(), dim=dim)):
         st.button(f"Compare with the {other.compare_label} instead ({fmt.window(*other.comparison)})",
-                  on_click=_compare_with, args=(other.compare,), key="compare-other",
+                  on_click=frame.set_compare, args=(other.compare,), key="compare-other",
                   icon=":material/compare_arrows:")
     else:
         st.caption(f"The {other.compare_label} has no data either: to see changes, pick dates with data before "
                    "them.")
     return False
-
-
-def _compare_with(mode: str) -> None:
-    st.session_state["compare"] = mode  # the sidebar's radio, bound to the URL
 
 
 def _change_css(change, higher_is_better: bool | None) -> str:

@@ -153,13 +153,14 @@ def comparison_notice(flt: filters.Filters) -> None:
             return
         st.info(text, icon=":material/info:")
         st.button(f"Compare with the {filters.COMPARE[other]} instead", key="compare_fix",
-                  icon=":material/compare_arrows:", on_click=_set_compare, args=(other,))
+                  icon=":material/compare_arrows:", on_click=set_compare, args=(other,))
     else:
         st.caption(f":material/info: The {flt.compare_label} starts before the first data "
                    f"({fmt.day(flt.first_day)}): it covers fewer days than the selected dates.")
 
 
-def _set_compare(mode: str) -> None:
+def set_compare(mode: str) -> None:
+    """A button's callback: the sidebar's comparison (a radio bound to the URL) set to `mode`."""
     st.session_state["compare"] = mode
 
 

@@ -59,6 +59,8 @@ def _tile(k: Measure, now, before, target, compare_label) -> Tile:
     delta = stats.change(value, previous)
     test = _test(k, now, before)
     arrow = "auto"
+    significant = bool(test is not None and test.significant() and delta is not None
+                       and round(delta, k.decimals) != 0)
     if delta is None:
         delta_text, color, delta_note = None, "off", ""
         if value is not None:
@@ -69,9 +71,7 @@ def _tile(k: Measure, now, before, target, compare_label) -> Tile:
         delta_note = "vs " + SHORT_COMPARE.get(compare_label, compare_label)
         # Green or red only when the catalog's test says the change is larger than noise: a
         # coloured change that a test does not back reads as news when it is not.
-        color = "off"
-        if test is not None and test.significant() and round(delta, k.decimals) != 0:
-            color = {True: "normal", False: "inverse", None: "off"}[k.higher_is_better]
+        color = {True: "normal", False: "inverse", None: "off"}[k.higher_is_better] if significant else "off"
         if round(delta, k.decimals) == 0:
             arrow = "off"
         if test is None:
@@ -107,8 +107,7 @@ def _tile(k: Measure, now, before, target, compare_label) -> Tile:
         change_note=change_note,
         small=small,
         delta=delta,
-        significant=bool(test is not None and test.significant() and delta is not None
-                         and round(delta, k.decimals) != 0),
+        significant=significant,
     )
 
 
