@@ -110,7 +110,9 @@ def design(rows: pd.DataFrame) -> tuple[np.ndarray, list[str], list[str], list[s
         for level in levels.index[1:]:  # the most common value is the baseline
             add(driver, f"{driver}:{level}", values.eq(level))
     names = [n for n, (_, v) in cols.items() if len(v) and np.ptp(v) > 0]
-    X = np.column_stack([cols[n][1] for n in names]) if names else np.zeros((len(rows), 0))
+    X = np.empty((len(rows), len(names)))
+    for i, n in enumerate(names):
+        X[:, i] = cols[n][1]
     owners = [cols[n][0] for n in names]
     missing = [d for d in DRIVERS if d not in owners]
     return X, owners, missing, names
@@ -120,9 +122,8 @@ def _is(values: pd.Series, value: bool) -> np.ndarray:
     return values.eq(value).fillna(False).to_numpy(bool)
 
 
-def _sums(X: np.ndarray, y: np.ndarray) -> tuple:
-    Z = np.column_stack([X, y])
-    return len(y), Z.sum(axis=0), Z.T @ Z
+def _sums(Z: np.ndarray) -> tuple:
+    return len(Z), Z.sum(axis=0), Z.T @ Z
 
 
 def relative_weights(n: float, s: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, float]:
@@ -158,24 +159,28 @@ def analyse(rows: pd.DataFrame, target: str, resamples: int = RESAMPLES) -> Resu
     def shares(weights: np.ndarray, r2: float) -> dict[str, float]:
         return {d: float(weights[index[d]].sum() / r2) if r2 > 0 else 0.0 for d in groups}
 
-    w, r2 = relative_weights(*_sums(X, y))
+    Z = np.empty((n, X.shape[1] + 1))  # [X, y]: every sum below is over its columns
+    Z[:, :-1], Z[:, -1] = X, y
+    sums = _sums(Z)
+    w, r2 = relative_weights(*sums)
     point = shares(w, r2)
     # The direction of each column, holding the rest fixed: the linear model's coefficient in
-    # score points (per log-hour, per reopen, for a yes against the baseline).
-    coef = np.linalg.lstsq(np.column_stack([np.ones(n), X]), y, rcond=None)[0][1:] if X.shape[1] else np.array([])
+    # score points (per log-hour, per reopen, for a yes against the baseline), from the same
+    # sums (the normal equations on centred columns: the slopes of a model with an intercept).
+    cov = (sums[2] - np.outer(sums[1], sums[1]) / n) / (n - 1)
+    coef = np.linalg.pinv(cov[:-1, :-1]) @ cov[:-1, -1] if X.shape[1] else np.array([])
     # The bootstrap, over blocks of rows (see the module's docstring).
     rng = np.random.default_rng(SEED)
     blocks = min(n, BLOCKS)
     label = rng.permutation(n) % blocks
-    Z = np.column_stack([X, y])
-    block_s = np.zeros((blocks, Z.shape[1]))
-    np.add.at(block_s, label, Z)
-    block_q = np.zeros((blocks, Z.shape[1], Z.shape[1]))
-    order = np.argsort(label, kind="stable")
     block_n = np.bincount(label, minlength=blocks).astype(float)
     ends = np.cumsum(block_n).astype(int)
-    for b, (lo, hi) in enumerate(zip(np.r_[0, ends[:-1]], ends, strict=True)):
-        part = Z[order[lo:hi]]
+    starts = np.r_[0, ends[:-1]]
+    dealt = Z[np.argsort(label, kind="stable")]  # the rows of each block side by side
+    block_s = np.add.reduceat(dealt, starts, axis=0)
+    block_q = np.zeros((blocks, Z.shape[1], Z.shape[1]))
+    for b, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        part = dealt[lo:hi]
         block_q[b] = part.T @ part
     draws: dict[str, list[float]] = {d: [] for d in groups}
     for _ in range(resamples):
