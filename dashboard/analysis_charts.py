@@ -546,27 +546,34 @@ def high_expectation_trend(df: pd.DataFrame, grain: str, overall: float | None =
 
 @cached
 def review_trend(df: pd.DataFrame, grain: str, target: float | None, window: tuple | None = None) -> go.Figure:
-    """Mean rating and share of negative reviews per platform and period."""
+    """Mean rating and share of negative reviews per platform and period; a period the dates
+    cut is a faded point off the lines."""
+    unit = "week" if grain == "week" else "month"
     traces = []
     for i, (platform, part) in enumerate(df.groupby("platform", sort=True)):
         color = PLATFORM_COLORS[i % len(PLATFORM_COLORS)]
         x = [pd.Timestamp(v) for v in part["period"]]
         label = [f"Week of {t:%d %b %Y}" if grain == "week" else f"{t:%B %Y}" for t in x]
         n = [_int(v) for v in part["reviews"]]
-        traces.append(go.Scatter(
-            x=x, y=[_num(v) for v in part["rating_avg"]], mode="lines+markers", name=str(platform),
-            legendgroup=str(platform), line=dict(color=color, width=2), yaxis="y",
-            customdata=list(zip(label, n, strict=True)),
-            hovertemplate=f"<b>{platform}</b>, %{{customdata[0]}}<br>mean rating <b>%{{y:.2f}} ★</b>"
-                          "<br>%{customdata[1]:,} reviews<extra></extra>",
-        ))
-        traces.append(go.Scatter(
-            x=x, y=[_num(v) for v in part["negative_pct"]], mode="lines+markers", name=str(platform),
-            legendgroup=str(platform), showlegend=False, line=dict(color=color, width=1.5, dash="dot"), yaxis="y2",
-            customdata=list(zip(label, n, strict=True)),
-            hovertemplate=f"<b>{platform}</b>, %{{customdata[0]}}<br><b>%{{y:.0f}}%</b> negative (2 ★ or less)"
-                          "<br>of %{customdata[1]:,} reviews<extra></extra>",
-        ))
+        partial = _partial(part)
+        customdata = list(zip(label, n, strict=True))
+        for column, axis, width, dash, hover in (
+            ("rating_avg", "y", 2, None, f"<b>{platform}</b>, %{{customdata[0]}}<br>mean rating "
+                                         "<b>%{y:.2f} ★</b><br>%{customdata[1]:,} reviews<extra></extra>"),
+            ("negative_pct", "y2", 1.5, "dot", f"<b>{platform}</b>, %{{customdata[0]}}<br><b>%{{y:.0f}}%</b> "
+                                               "negative (2 ★ or less)<br>of %{customdata[1]:,} reviews"
+                                               "<extra></extra>"),
+        ):
+            every = [_num(v) for v in part[column]]
+            traces.append(go.Scatter(
+                x=x, y=[None if cut else v for v, cut in zip(every, partial, strict=True)], mode="lines+markers",
+                name=str(platform), legendgroup=str(platform), showlegend=axis == "y",
+                line=dict(color=color, width=width, dash=dash), yaxis=axis, customdata=customdata,
+                hovertemplate=hover,
+            ))
+            for point in _partial_points(x, every, partial, color, axis, customdata, hover, unit):
+                point.update(name=f"{platform}, partial {unit}", legendgroup=str(platform), showlegend=False)
+                traces.append(point)
     shapes, notes = [], []
     if window is not None:  # the selected dates, within a longer span
         shapes.append(dict(type="rect", xref="x", yref="paper", x0=window[0], x1=window[1], y0=0, y1=1,

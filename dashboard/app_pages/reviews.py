@@ -74,7 +74,8 @@ else:
                     width="stretch", config=charts.CONFIG, key="chart-review-trend")
     st.caption(f"{fmt.window(*span)}: at least the year up to the selected end, for context (the selected dates "
                "are shaded when the chart reaches further back). Top: mean rating per "
-               "platform (the dashed line is the target); bottom: the share of negative reviews. Hover for how many "
+               "platform (the dashed line is the target); bottom: the share of negative reviews. A faded point is a "
+               f"{grain} the dates cut, off the line: its few days are not a trend. Hover for how many "
                "reviews each point rests on: a platform with a handful of reviews a " + grain + " moves a lot.")
     frame.download(trend, f"review-trend-{grain}", "the trend", key="dl-review-trend")
 
