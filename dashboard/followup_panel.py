@@ -223,7 +223,9 @@ def export_frame(kind: str, shown: pd.DataFrame, links: dict) -> pd.DataFrame:
             continue
         values = df[column]
         if column in spec.integers or column in ("nps_since", "csat_since", "nps_before"):
-            values = pd.to_numeric(values, errors="coerce").round().astype("Int64")
+            # Whole numbers as Python ints, blanks as None: the CSV writer reads pandas' NA as neither.
+            whole = pd.to_numeric(values, errors="coerce").round().astype("Int64")
+            values = pd.Series([None if pd.isna(v) else int(v) for v in whole], index=df.index, dtype=object)
         elif column == "created_date":
             values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
         out[header] = values
