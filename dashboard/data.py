@@ -178,16 +178,21 @@ def table_exists(name: str) -> bool:
     return bool(one_row("system/table_exists", table_name=name).get("present"))
 
 
-def full_csv(name: str, **params) -> bytes:
-    """All rows of a query as CSV, for a download button (run when the button is clicked).
-    The `matching` column of a listing query (its row count, on every row) is left out."""
+def full_frame(name: str, **params) -> pd.DataFrame:
+    """All rows of a query, not cached: for a download, run when its button is clicked (a
+    whole listing kept in the result cache would crowd out the pages' results)."""
     src = source()
     cur = _connection(str(src.file), src.version).cursor()
     try:
-        df = sql.frame(cur, name, **params)
+        return sql.frame(cur, name, **params)
     finally:
         cur.close()
-    return export.frame_csv(df.drop(columns="matching", errors="ignore"))
+
+
+def full_csv(name: str, **params) -> bytes:
+    """All rows of a query as CSV, for a download button (run when the button is clicked).
+    The `matching` column of a listing query (its row count, on every row) is left out."""
+    return export.frame_csv(full_frame(name, **params).drop(columns="matching", errors="ignore"))
 
 
 def refresh_attempts(src: Source, limit: int = 50) -> list[dict]:

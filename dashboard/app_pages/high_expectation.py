@@ -4,7 +4,7 @@ reviews), most urgent first and downloadable."""
 
 import streamlit as st
 
-from dashboard import analyses, components, data, fmt, frame, readings
+from dashboard import analyses, components, data, fmt, followup_panel, frame, readings
 from dashboard import analysis_charts as charts
 
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk
@@ -161,3 +161,7 @@ else:
         "became demanding."
     )
     frame.download(trend, f"high-expectation-trend-{grain}", "the trend", key="dl-he-trend")
+
+# ---------------------------------------------------------------- who to contact
+st.subheader("Who to contact")
+followup_panel.show("high_expectation", page, recent_days=RECENT_DAYS, limit=LISTED)

@@ -6,7 +6,7 @@ is all measured sits in one expander at the end."""
 import streamlit as st
 
 from cx import stats
-from dashboard import analyses, data, fmt, frame, readings
+from dashboard import analyses, data, fmt, followup_panel, frame, readings
 from dashboard import analysis_charts as charts
 
 page = analyses.open_page("Service recovery", caption="Service failures (incidents, problems, complaints): how "
@@ -170,6 +170,10 @@ else:
                f"with its likely range as a band; grey bars: the failures with an outcome per {grain}; dashed: the "
                f"target. Pale points: fewer than {fmt.SMALL_N} failures.")
     frame.download(trend, f"recovery-trend-{grain}", "the trend", key="dl-recovery-trend")
+
+# ---------------------------------------------------------------- who to contact
+st.subheader("Who to contact")
+followup_panel.show("recovery", page)
 
 # ---------------------------------------------------------------- method notes
 with st.expander("How this is measured"):

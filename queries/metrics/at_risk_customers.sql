@@ -1,7 +1,7 @@
 -- High-expectation customers to act on today: active in the window and a detractor at
 -- their latest answer, or with a failure ticket still open, or with a negative review in
 -- the last $recent_days days of the window. Most urgent first: at most $limit rows (null:
--- all), with how many there are in all (matching).
+-- all), with how many there are in all (matching). ticket_id: the oldest open failure ticket.
 with
 
 window_end as (select end_day from window_days($start, $end)),
@@ -35,7 +35,8 @@ open_failures as (
     select
         f.customer_id,
         count(*) as open_failures,
-        max(epoch(b.as_of - f.created_at) / 86400.0) as oldest_open_days,
+        -- Whole days, as every listing counts waiting (unanswered_tickets): 160, not 160.146.
+        floor(max(epoch(b.as_of - f.created_at)) / 86400.0)::bigint as oldest_open_days,
         arg_max(f.ticket_id, epoch(b.as_of - f.created_at)) as oldest_ticket_id
     from failure_recoveries as f
     cross join bounds as b
@@ -94,7 +95,7 @@ final as (
         concat_ws('; ',
             case when c.open_failures > 0 then
                 'resolve failure ticket ' || c.oldest_ticket_id || ' (open '
-                || round(c.oldest_open_days)::int || ' days)' end,
+                || c.oldest_open_days || ' days)' end,
             case when c.negative_reviews > 0 and c.unreplied then
                 'reply to the ' || c.lowest_rating || '-star review on ' || c.platform
                 || ' of ' || strftime(c.last_negative_review, '%Y-%m-%d') end,
@@ -112,6 +113,7 @@ final as (
         c.latest_nps,
         c.open_failures,
         c.oldest_open_days,
+        c.oldest_ticket_id as ticket_id,
         c.negative_reviews,
         count(*) over () as matching
     from candidates as c

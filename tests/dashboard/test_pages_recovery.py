@@ -127,7 +127,7 @@ def test_method_notes_only_in_the_expander(monkeypatch, small_warehouse):
     # The two blocks a CX lead needs come first, before the funnel and the trend.
     heads = [h.value for h in at.subheader]
     assert heads == ["Does a recovery win loyalty back?", "What goes with a recovery", "From failure to recovery",
-                     "Recovery rate over time"]
+                     "Recovery rate over time", "Who to contact"]
 
 
 def test_small_groups_are_pale_and_never_coloured(monkeypatch, small_warehouse):
