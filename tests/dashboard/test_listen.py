@@ -9,6 +9,8 @@ import pytest
 
 from tests.signin_server import ROOT, connects, outside_address, port_in_range, server
 
+REFUSED = "This server listens on 0.0.0.0 and no sign-in is configured, so it shows nothing."
+
 
 @pytest.fixture
 def outside():
@@ -34,6 +36,8 @@ def test_the_unsafe_flag_listens_on_every_address(tmp_path, outside):
     with server(["--warehouse", str(tmp_path / "none.duckdb"), "--address", "0.0.0.0", "--unsafe-no-sign-in"],
                 tmp_path, log, port, HOME=str(tmp_path), CX_DASHBOARD_WARMUP="0"):
         assert connects(outside, port)
+        shown = what_a_visit_shows(f"http://127.0.0.1:{port}", "", None)
+        assert "There is no warehouse" in shown and REFUSED not in shown  # asked for by name: served
     assert log.read_text().startswith("UNSAFE: listening on 0.0.0.0 with no sign-in")
 
 
@@ -46,6 +50,17 @@ def test_a_plain_streamlit_run_from_the_repository_is_local_only(tmp_path, outsi
                 CX_WAREHOUSE=str(tmp_path / "none.duckdb")):
         assert connects("127.0.0.1", port)
         assert not connects(outside, port)
+
+
+def test_a_server_started_otherwise_on_every_address_without_sign_in_shows_nothing(tmp_path):
+    port = port_in_range()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+           "--server.headless", "true", "--server.address", "0.0.0.0"]
+    with server([], ROOT, tmp_path / "server.log", port, command=cmd, HOME=str(tmp_path),
+                CX_WAREHOUSE=str(tmp_path / "none.duckdb")):
+        for page in ("", "data"):
+            shown = what_a_visit_shows(f"http://127.0.0.1:{port}", page, None)
+            assert REFUSED in shown and "There is no warehouse" not in shown
 
 
 # ---------------------------------------------------------------- the warm-up under sign-in
