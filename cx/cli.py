@@ -21,7 +21,7 @@ EPILOG = """examples:
   python -m cx drivers --warehouse data/warehouse.duckdb --target csat --start 2026-07-01 --format json
   python -m cx rejected --warehouse data/warehouse.duckdb --format csv > rejected.csv
   python -m cx checks --warehouse data/warehouse.duckdb --failed
-  python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501
+  python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501   (this machine only without sign-in)
 
 exit codes: 0 done, 1 refresh blocked (the warehouse was left as it was), 2 usage error."""
 
@@ -89,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="start the Streamlit dashboard")
     p.add_argument("--warehouse", type=Path, help="default: $CX_WAREHOUSE, else data/warehouse.duckdb")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--address", default=None,
+        help="the address to listen on (default 127.0.0.1: this machine only); another, such as 0.0.0.0, "
+             "needs sign-in configured (docs/deploy.md) or --unsafe-no-sign-in",
+    )
+    p.add_argument(
+        "--unsafe-no-sign-in", action="store_true",
+        help="listen on --address without sign-in: anyone who reaches the port has every role",
+    )
 
     p = sub.add_parser("sample", help="write realistic sample exports (deterministic)")
     p.add_argument("--out", required=True, type=Path)
@@ -237,14 +246,44 @@ def cmd_checks(args) -> int:
     return 0
 
 
+def dashboard_listen(address: str | None, unsafe: bool, cwd: Path | None = None) -> tuple[str, str]:
+    """Where the dashboard will listen and the line to print on start, decided from the
+    secrets files the server will read. UsageError when it must not start."""
+    from cx import signin
+    from cx.config import load_settings
+    from cx.errors import UsageError
+
+    try:
+        auth, source = signin.read_auth(signin.secrets_files(cwd or Path.cwd(), ROOT / "dashboard"))
+    except signin.SigninError as exc:
+        raise UsageError(f"the sign-in configuration cannot be read: {exc}") from None
+    found = signin.problems(auth)
+    if found:  # half a configuration must not quietly fall back to "no sign-in"
+        raise UsageError(f"sign-in is configured in part in {source}: {'; '.join(found)} (see {signin.DEPLOY_DOC})")
+    address = address or signin.LOOPBACK
+    ok, line = signin.may_listen(address, signin.configured(auth), unsafe)
+    if not ok:
+        raise UsageError(line)
+    if signin.configured(auth) and not any(load_settings().access.values()):  # ConfigError: exit 2
+        line += "; [access] in the configuration lists nobody yet, so no one signed in is allowed"
+    return address, line
+
+
 def cmd_dashboard(args) -> int:
     warehouse = args.warehouse or Path(os.environ.get("CX_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    address, line = dashboard_listen(args.address, args.unsafe_no_sign_in)
+    print(line, flush=True)
     env = dict(os.environ, CX_WAREHOUSE=str(Path(warehouse).resolve()))
+    from cx.signin import UNSAFE_ENV
+
+    env.pop(UNSAFE_ENV, None)  # only this run's flag counts, not one left in the shell
+    if args.unsafe_no_sign_in:
+        env[UNSAFE_ENV] = "1"
     # serve.py is `streamlit run dashboard/app.py` with pandas and DuckDB imported before the
     # server listens, so the first reader does not wait for them.
     cmd = [
         sys.executable, str(ROOT / "dashboard" / "serve.py"),
-        "--server.port", str(args.port), "--server.headless", "true",
+        "--server.port", str(args.port), "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
     if os.name == "posix":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -39,12 +40,16 @@ class Settings:
     # Where a ticket or a customer opens in the company's own tools ([links]); like targets,
     # read by the dashboard as it draws, never stored in the warehouse.
     links: dict[str, str] = field(default_factory=dict)
+    # Who may sign in, and as what ([access]): role -> exact emails and "@domain" entries, all
+    # lower-case. Read by the dashboard on every run, never stored in the warehouse.
+    access: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_row(self) -> dict:
         """The thresholds as the one-row `settings` table of the warehouse stores them."""
         row = asdict(self)
         row.pop("targets")
         row.pop("links")
+        row.pop("access")
         row["failure_types"] = list(self.failure_types)
         return row
 
@@ -92,6 +97,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         values["earliest_date"] = date.fromisoformat(values["earliest_date"])
     values["targets"] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
     values["links"] = _links(doc.get("links", {}), p)
+    values["access"] = _access(doc.get("access", {}), p)
     for key, value in values.items():
         if types[key] in ("int", "float") and not isinstance(value, (int, float)):
             raise ConfigError(f"{p}: {key} must be a number, not {value!r}")
@@ -127,6 +133,52 @@ def link(template: str | None, **ids) -> str | None:
     if not template or any(v is None or v != v for v in ids.values()):
         return None
     return template.format(**{k: quote(str(v), safe="") for k, v in ids.items()})
+
+
+# [access] roles, from the one who sees least to the one who sees most (dashboard/access.py
+# says what each may see).
+ROLES = ("executive", "cx_lead", "analyst")
+
+
+def _access(section, p: Path) -> dict[str, tuple[str, ...]]:
+    if not isinstance(section, dict):
+        raise ConfigError(f"{p}: [access] must be a table of roles, e.g. analyst = [\"ana@acme.com\"]")
+    access: dict[str, tuple[str, ...]] = {}
+    listed: dict[str, str] = {}  # entry -> the role that lists it
+    for role, entries in section.items():
+        if role not in ROLES:
+            raise ConfigError(f"{p}: unknown role [access] {role} (known: {', '.join(ROLES)})")
+        if not isinstance(entries, list):
+            raise ConfigError(f"{p}: [access] {role} must be a list of emails or \"@domain\" entries, "
+                              f"e.g. {role} = [\"ana@acme.com\", \"@acme.com\"], not {entries!r}")
+        kept = []
+        for entry in entries:
+            if not isinstance(entry, str) or not _ACCESS_ENTRY.fullmatch(entry.strip()):
+                raise ConfigError(f"{p}: [access] {role}: {entry!r} is neither an email (ana@acme.com) "
+                                  "nor a domain (@acme.com)")
+            entry = entry.strip().lower()
+            # Two roles for one entry would make the role depend on the order of the file.
+            if entry in listed and listed[entry] != role:
+                raise ConfigError(f"{p}: [access] {entry} is listed under both {listed[entry]} and {role}")
+            listed[entry] = role
+            kept.append(entry)
+        access[role] = tuple(kept)
+    return access
+
+
+# An email (something@domain) or a whole domain (@domain); no spaces, one @, no wildcards.
+_ACCESS_ENTRY = re.compile(r"[^@\s*]*@[^@\s*]+")
+
+
+def role_for(email: str | None, access: dict[str, tuple[str, ...]]) -> str | None:
+    """The role [access] gives this email: an exact entry wins over its domain's; None when
+    neither is listed."""
+    if not email or "@" not in email:
+        return None
+    email = email.strip().lower()
+    domain = "@" + email.rsplit("@", 1)[1]
+    by_entry = {entry: role for role, entries in access.items() for entry in entries}
+    return by_entry.get(email) or by_entry.get(domain)
 
 
 def _validate(s: Settings, p: Path) -> None:

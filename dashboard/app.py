@@ -26,21 +26,42 @@ HERE = Path(__file__).resolve().parent / "app_pages"
 st.set_page_config(page_title="CX analytics", page_icon=str(ROOT / "dashboard" / "assets" / "icon.png"), layout="wide")
 
 from cx.catalog import CatalogError  # noqa: E402
-from dashboard import data, frame  # noqa: E402
+from dashboard import access, data, frame  # noqa: E402
 
-page = st.navigation([
+# (file, title, icon, url_path, what a role needs to see it, st.Page's other arguments)
+PAGES = [
     # The overview is the root page; it answers at /overview too, the address people copy from
     # the menu's name (the root page's own url_path is never served).
-    st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", url_path="home", default=True),
-    st.Page(HERE / "overview.py", title="Overview", url_path="overview", visibility="hidden"),
-    st.Page(HERE / "segments.py", title="Segments", icon=":material/segment:", url_path="segments"),
-    st.Page(HERE / "recovery.py", title="Service recovery", icon=":material/healing:", url_path="recovery"),
-    st.Page(HERE / "promises.py", title="Promises", icon=":material/handshake:", url_path="promises"),
-    st.Page(HERE / "high_expectation.py", title="High-expectation customers", icon=":material/star:",
-            url_path="high_expectation"),
-    st.Page(HERE / "reviews.py", title="Reviews", icon=":material/reviews:", url_path="reviews"),
-    st.Page(HERE / "data.py", title="Data", icon=":material/database:", url_path="data"),
+    ("overview.py", "Overview", ":material/dashboard:", "home", access.ANALYSIS_PAGES, {"default": True}),
+    ("overview.py", "Overview", None, "overview", access.ANALYSIS_PAGES, {"visibility": "hidden"}),
+    ("segments.py", "Segments", ":material/segment:", "segments", access.ANALYSIS_PAGES, {}),
+    ("recovery.py", "Service recovery", ":material/healing:", "recovery", access.ANALYSIS_PAGES, {}),
+    ("promises.py", "Promises", ":material/handshake:", "promises", access.ANALYSIS_PAGES, {}),
+    ("high_expectation.py", "High-expectation customers", ":material/star:", "high_expectation",
+     access.ANALYSIS_PAGES, {}),
+    ("reviews.py", "Reviews", ":material/reviews:", "reviews", access.ANALYSIS_PAGES, {}),
+    ("data.py", "Data", ":material/database:", "data", access.DATA_PAGE, {}),
+]
+
+screen = access.gate()
+if screen is not None:
+    # Not signed in, on no list, or a server that must not show data: every address answers
+    # with the same screen (an address left out would fall back to the default page).
+    st.navigation([
+        st.Page(screen, title="CX analytics", url_path=url_path, default=i == 0)
+        for i, (_, _, _, url_path, _, _) in enumerate(PAGES)
+    ], position="hidden").run()
+    st.stop()
+
+# A page the role may not see is not listed, but stays registered at its address, where it says
+# "not allowed" (an unknown address would show the overview after a "page not found").
+page = st.navigation([
+    st.Page(HERE / file, title=title, icon=icon, url_path=url_path, **extra) if access.allows(needs)
+    else st.Page(access.not_allowed(title, needs), title=title, url_path=url_path,
+                 **({"default": True} if extra.get("default") else {"visibility": "hidden"}))
+    for file, title, icon, url_path, needs, extra in PAGES
 ])
+access.sidebar()
 
 try:
     # The sidebar filters are drawn here, in the entry point, so that they are the same widgets

@@ -10,7 +10,7 @@ import streamlit as st
 
 from cx import catalog, stats
 from cx.catalog import Measure
-from dashboard import data, fmt, frame, model
+from dashboard import access, data, fmt, frame, model
 from dashboard.filters import Filters
 
 DRILL_LIMIT = 2000  # rows a drill-down table shows (the CSV download has them all)
@@ -319,6 +319,9 @@ def _pick_customer(table_key: str, frame_ids: list) -> None:
 
 
 def drill_down(flt: Filters, dim: str, seg: str, query: str, customer_id: str) -> None:
+    if not access.allows(access.DRILL_DOWN):  # checked here too, whichever page calls it
+        st.info(access.refusal(access.DRILL_DOWN))
+        return
     tabs = st.tabs(["Responses", "Tickets", "Reviews", "Customer"], key="view", bind="query-params")
     params = {**flt.params(), "dim": dim, "seg": seg, "q": query}
     with tabs[0]:
@@ -440,6 +443,9 @@ def comment_cards(cards: list[tuple]) -> None:
 
 def customer(cid: str) -> None:
     """One customer's profile and full history (not limited to the window or the filters)."""
+    if not access.allows(access.CUSTOMER_HISTORY):  # checked here, whichever page calls it
+        st.info(access.refusal(access.CUSTOMER_HISTORY))
+        return
     if not cid:
         st.caption("A customer's full history: every ticket, survey response and review, in the whole data. "
                    "Type a customer id above, or select a row in the Responses, Tickets or Reviews tab.")

@@ -17,6 +17,7 @@ a header, so that it does not start another warm-up.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ from datetime import UTC, datetime
 
 ENV = "CX_DASHBOARD_WARMUP"
 HEADER = "X-Cx-Warmup"
+TOKEN = secrets.token_urlsafe(32)  # never leaves this process but in its own visits' header
 # Most visited first: the overview is the landing page ("" is the default page).
 PAGES = ("", "high_expectation", "segments", "recovery", "promises", "reviews")
 VISIT_TIMEOUT_S = 300
@@ -110,7 +112,7 @@ def visit(page: str, timeout: float = VISIT_TIMEOUT_S, *, base_url: str | None =
     msg.rerun_script.page_name = page
     deadline = time.monotonic() + timeout
     url = ("ws" + base_url.removeprefix("http") if base_url else _url("ws")) + "_stcore/stream"
-    with connect(url, subprotocols=["streamlit"], additional_headers={HEADER: "1"} if as_warmup else None,
+    with connect(url, subprotocols=["streamlit"], additional_headers={HEADER: TOKEN} if as_warmup else None,
                  open_timeout=30, max_size=None) as ws:
         ws.send(msg.SerializeToString())
         while True:
@@ -149,11 +151,15 @@ def at_server_start(wait_s: float = 120) -> None:
 
 
 def _url(scheme: str) -> str:
-    """This server's own base URL (as configured: port and base path) on the loopback address."""
+    """This server's own base URL (as configured: address, port and base path): the loopback
+    address unless the server listens on one address only (`--address 10.0.0.5`)."""
     from streamlit import config
 
+    address = config.get_option("server.address") or ""
+    host = "127.0.0.1" if address in ("", "0.0.0.0", "::", "localhost") or address.startswith("unix://") else address
+    host = f"[{host}]" if ":" in host else host
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{scheme}://127.0.0.1:{config.get_option('server.port')}/" + (base + "/" if base else "")
+    return f"{scheme}://{host}:{config.get_option('server.port')}/" + (base + "/" if base else "")
 
 
 def _log(text: str) -> None:

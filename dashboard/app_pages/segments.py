@@ -5,7 +5,7 @@ behind a segment, opened right under the table."""
 import streamlit as st
 
 from cx import stats
-from dashboard import charts, components, data, fmt, frame, model
+from dashboard import access, charts, components, data, fmt, frame, model
 
 # The comparison's notice is this page's own (per dimension, with the other comparison's data).
 ctx = frame.page("Segments", comparison=False,
@@ -60,7 +60,7 @@ def heading(segment: str) -> str:
 # drill-down opens under the tables, so the top of the page points to it.
 # (After a pick, the callback has set the picker's state while the URL still names the old one.)
 linked = st.session_state.get("seg", st.query_params.get("seg"))
-if linked in segments:
+if linked in segments and access.allows(access.DRILL_DOWN):
     st.markdown(f":material/arrow_downward: [{dim_label}: {fmt.md(heading(linked))}: what changed, and its tickets, "
                 "responses and reviews](#drill-down)")
 
@@ -96,7 +96,7 @@ frame.download(components.segment_export(table), f"segments-{dim}", "the segment
 seg = st.selectbox(
     "Drill down into", segments, index=None, key="seg", bind="query-params", persist_state="session",
     placeholder=f"Pick a {dim_label.lower()} (or select a row above)",
-)
+) if access.allows(access.DRILL_DOWN) else None
 if seg is not None:
     with st.container(border=True):
         st.subheader(f"{dim_label}: {fmt.md(heading(seg))}", anchor="drill-down")
