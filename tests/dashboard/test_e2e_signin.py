@@ -57,8 +57,11 @@ client_secret = "anything: the mock accepts every client"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
     config = folder / "cx.toml"
-    config.write_text((ROOT / "config" / "cx.toml").read_text(encoding="utf-8")
-                      + '\n[access]\nanalyst = ["ana@acme.com"]\nexecutive = ["ceo@acme.com"]\n')
+    # The shipped configuration, its [access] example filled in.
+    shipped = (ROOT / "config" / "cx.toml").read_text(encoding="utf-8")
+    assert "\n[access]\n" in shipped
+    config.write_text(shipped.replace("\n[access]\n", '\n[access]\nanalyst = ["ana@acme.com"]\n'
+                                                      'executive = ["ceo@acme.com"]\n'), encoding="utf-8")
     # A warehouse of its own, since the analyst refreshes it, and a working folder with the
     # exports it was built from, so that the Data page's refresh has something to read.
     exports = sample_warehouse.parent / "data"
@@ -135,8 +138,9 @@ def test_an_analyst_refreshes_from_the_data_page_then_signs_out(browser, site):
     assert "Data" in nav_links(page) and "Segments" in nav_links(page)
     assert "Signed in as ana@acme.com (analyst)" in page.locator('[data-testid="stSidebar"]').inner_text()
     page.goto(base + "/data")
-    settled(page)
     refresh = page.get_by_role("button", name="Refresh the warehouse from the working folder")
+    refresh.wait_for(timeout=60000)
+    settled(page)
     assert refresh.count() == 1 and refresh.is_enabled()
     refresh.click()
     page.wait_for_function("() => document.body.innerText.includes('Refresh published')", timeout=120000)
@@ -161,17 +165,17 @@ def test_an_executive_has_no_data_page_even_by_its_address(browser, site):
     assert "Data" not in links
     analyses = {"Overview", "Segments", "Service recovery", "Promises", "High-expectation customers", "Reviews"}
     assert analyses <= set(links)
-    assert page.locator('[data-testid="stMetric"]').count() > 0  # the overview's tiles
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60000)  # the overview's tiles draw
     page.goto(base + "/data")
+    page.wait_for_function("() => document.body.innerText.includes('not allowed: the executive role does not "
+                           "include the Data page')", timeout=60000)
     settled(page)
-    text = main_text(page)
-    assert "not allowed: the executive role does not include the Data page" in text
     assert page.get_by_role("button", name="Refresh the warehouse from the working folder").count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     # The segments are there, their drill-down is not.
     page.goto(base + "/segments?dim=region&seg=EU")
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60000)
     settled(page)
-    assert page.locator('[data-testid="stDataFrame"]').count() > 0
     assert "Drill down into" not in main_text(page)
 
 
