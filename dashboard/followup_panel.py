@@ -331,7 +331,10 @@ def _keys(kind: str) -> tuple[str, str, str]:
 def show(kind: str, page: analyses.Analysis, limit: int = LISTED, **query_args) -> None:
     """The follow-up list of `kind` for the page's dates and filters, editable, with the later
     scores of the follow-ups closed and a CSV download. A fragment: an edit reruns this list
-    only, not the page's charts."""
+    only, not the page's charts. Nothing at all for a role that does not include it."""
+    if not access.allows(access.FOLLOW_UPS):
+        return
+    st.subheader("Who to contact")
     spec = KINDS[kind]
     target, actor = data.warehouse_path(), access.who()
     links = page.ctx.settings.links

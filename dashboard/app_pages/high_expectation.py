@@ -4,7 +4,7 @@ reviews), most urgent first and downloadable."""
 
 import streamlit as st
 
-from dashboard import analyses, components, data, fmt, followup_panel, frame, readings
+from dashboard import access, analyses, components, data, fmt, followup_panel, frame, readings
 from dashboard import analysis_charts as charts
 
 RECENT_DAYS = 30  # a negative review in the window's last 30 days puts a customer at risk
@@ -59,6 +59,7 @@ if at_risk.empty:
                 f"a negative review in the last {RECENT_DAYS} days. Nobody to call.")
 else:
     ids = [str(c) for c in at_risk["customer_id"]]
+    histories = access.allows(access.CUSTOMER_HISTORY)  # an executive's role does not include them
 
     def _pick() -> None:
         picked = st.session_state["at_risk_table"].selection.rows
@@ -71,17 +72,17 @@ else:
         "answer) 1; older open failures first. "
         + (f"The {LISTED:,} most urgent are listed; the CSV download has all of them. " if to_call > LISTED
            else "")
-        + "Select a row to open the customer's history."
+        + ("Select a row to open the customer's history." if histories else "")
     )
     frame.table(at_risk, column_config=analyses.AT_RISK_COLUMNS, column_order=analyses.AT_RISK_ORDER,
-                key="at_risk_table", on_select=_pick, selection_mode="single-row")
+                key="at_risk_table", **({"on_select": _pick, "selection_mode": "single-row"} if histories else {}))
     st.download_button(
         "Download the list (CSV)",
         lambda: data.full_csv("metrics/at_risk_customers", **p, recent_days=RECENT_DAYS, limit=None),
         file_name="customers-to-call.csv", mime="text/csv", key="dl-at-risk", icon=":material/download:",
         on_click="ignore",
     )
-    chosen = st.selectbox(
+    chosen = histories and st.selectbox(
         "Customer history", ids, index=None, key="risk_customer", bind="query-params", persist_state="session",
         accept_new_options=True, placeholder="Pick or type a customer id (or select a row above)",
     )
@@ -163,5 +164,4 @@ else:
     frame.download(trend, f"high-expectation-trend-{grain}", "the trend", key="dl-he-trend")
 
 # ---------------------------------------------------------------- who to contact
-st.subheader("Who to contact")
 followup_panel.show("high_expectation", page, recent_days=RECENT_DAYS, limit=LISTED)

@@ -172,7 +172,6 @@ else:
     frame.download(trend, f"recovery-trend-{grain}", "the trend", key="dl-recovery-trend")
 
 # ---------------------------------------------------------------- who to contact
-st.subheader("Who to contact")
 followup_panel.show("recovery", page)
 
 # ---------------------------------------------------------------- method notes

@@ -106,10 +106,29 @@ def test_an_executive_gets_no_drill_down_a_cx_lead_does(app):
     assert "what changed, and its tickets" not in shown_text(exe)  # no jump link to a drill-down
 
 
-def test_an_executive_opening_a_customer_history_is_refused(app):
-    exe = app({"email": "ceo@acme.com", "email_verified": True}, "high_expectation", {"risk_customer": "C001"})
-    assert "not allowed: the executive role does not include customer histories; ask an analyst if you need it." in [
-        i.value for i in exe.info]
+def test_an_executive_gets_no_customer_history_nor_follow_up_list_a_cx_lead_does(app):
+    query = {"risk_customer": "C001"}
+    lead = app({"email": "lee@acme.com", "email_verified": True}, "high_expectation", query)
+    assert any(s.label == "Customer history" for s in lead.selectbox)
+    assert "Who to contact" in [h.value for h in lead.subheader]
+    lead = app({"email": "lee@acme.com", "email_verified": True}, "recovery")
+    assert "Who to contact" in [h.value for h in lead.subheader]
+
+    # The picker is not drawn, so the address's customer opens nothing; the list is not drawn.
+    exe = app({"email": "ceo@acme.com", "email_verified": True}, "high_expectation", query)
+    assert not any(s.label == "Customer history" for s in exe.selectbox)
+    assert "Who to contact" not in [h.value for h in exe.subheader]
+    assert "Customers to call today" in [h.value for h in exe.subheader]  # the analysis stays
+    exe = app({"email": "ceo@acme.com", "email_verified": True}, "recovery")
+    assert "Who to contact" not in [h.value for h in exe.subheader]
+
+
+def test_a_customer_history_refuses_an_executive_wherever_it_is_opened():
+    from dashboard import access
+
+    assert access.refusal(access.CUSTOMER_HISTORY).startswith("not allowed: the ")
+    assert not access.permits("executive", access.CUSTOMER_HISTORY)
+    assert access.permits("cx_lead", access.CUSTOMER_HISTORY)
 
 
 def test_an_analyst_sees_the_data_page_and_its_refresh(app):
