@@ -7,8 +7,11 @@ so a large folder costs no space), so that a new export adds to the data instead
 replacing it, and the folder the warehouse was built from (such as the bundled sample) is
 never written to.
 
-Checks on every file: the type (by extension, and by content for the binary formats), the
-size (CX_UPLOAD_MAX_MB, default 200), and the name (no folders, safe characters only).
+Checks on every file, here on the server whatever the browser let through: the type (by
+extension, and by content for the binary formats), the size (CX_UPLOAD_MAX_MB, default 200),
+the name (no folders, safe characters only, at most NAME_MAX_BYTES; the path it is written
+to is resolved and must lie in the source's folder), and the counts (MAX_FILES_PER_UPLOAD
+files at once, MAX_FILES_PER_SOURCE files in one source's folder).
 
 The refresh runs as `python -m cx refresh` in a child process: the dashboard itself only
 ever opens the warehouse read-only.
@@ -79,6 +82,15 @@ _SIGNATURES = (
 )
 
 
+# At most this many files in one upload: the page reads each whole into memory to check it.
+MAX_FILES_PER_UPLOAD = 50
+# At most this many files in one source's folder: a refresh reads every one of them each time.
+MAX_FILES_PER_SOURCE = 1000
+# A saved name's length in bytes (UTF-8): file systems allow 255, and the temporary copy
+# written first adds a dot and ".part".
+NAME_MAX_BYTES = 200
+
+
 class UploadError(ValueError):
     """A file that is not accepted, with the reason a person reads: which file, what it is, and what to do."""
 
@@ -117,8 +129,35 @@ def sanitize_name(raw: str) -> str:
     # upload.csv and replace each other); anything else, dots, spaces, controls and direction
     # marks included, becomes '_'.
     stem = re.sub(r"[^\w-]+", "_", stem)
-    stem = re.sub(r"_+", "_", stem).strip("_-")[:100] or "upload"
+    stem = re.sub(r"_+", "_", stem).strip("_-")[:100]
+    # A hundred letters of some scripts are 400 bytes: cut at whole characters to fit.
+    while len(stem.encode("utf-8")) > NAME_MAX_BYTES - len(ext) - 1:
+        stem = stem[:-1]
+    stem = stem.strip("_-") or "upload"
     return f"{stem}.{ext}"
+
+
+def check_count(count: int) -> None:
+    """UploadError when one upload holds more files than MAX_FILES_PER_UPLOAD."""
+    if count > MAX_FILES_PER_UPLOAD:
+        raise UploadError(
+            f"{count:,} files were chosen at once; at most {MAX_FILES_PER_UPLOAD:,} are taken in one upload, "
+            "and none of these was saved. Upload them in smaller groups (the refresh reads them all)."
+        )
+
+
+def _files_in(dest_dir: Path) -> int:
+    if not dest_dir.is_dir():
+        return 0
+    return sum(1 for p in dest_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, every link followed, lies inside `folder` (resolved too)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve()) and path.resolve() != folder.resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        return False
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -213,9 +252,19 @@ def save(folder: Path, source: str, raw_name: str, content: bytes) -> Saved:
         raise UploadError(f"unknown source {source!r}: use one of {', '.join(SOURCE_ORDER)}")
     name = check(raw_name, content)
     dest_dir = folder / source
-    dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name
+    # sanitize_name keeps no folder in the name; this holds whatever it would let through, and
+    # a source folder that is a link to somewhere else.
+    if not _inside(folder, dest_dir) or dest.resolve().parent != dest_dir.resolve():
+        raise UploadError(f"{raw_name!r} would be written outside the working folder; it was not saved.")
     replaced = dest.exists()
+    if not replaced and _files_in(dest_dir) >= MAX_FILES_PER_SOURCE:
+        raise UploadError(
+            f"{name} was not saved: {source}/ already holds {MAX_FILES_PER_SOURCE:,} files, the most one source "
+            "may hold. Remove files it no longer needs (Remove files, below), or combine exports into fewer "
+            "files, then upload it again."
+        )
+    dest_dir.mkdir(parents=True, exist_ok=True)
     part = dest_dir / f".{name}.part"  # refresh ignores dot files
     part.write_bytes(content)
     os.replace(part, dest)  # replaces the name only: a hard-linked original stays as it was
@@ -284,11 +333,11 @@ def remove(folder: Path, source: str, name: str) -> None:
     """Delete one file of the working folder (never anything outside it)."""
     if source not in SOURCE_ORDER:
         raise UploadError(f"unknown source {source!r}")
-    base = (folder / source).resolve()
-    path = (base / name).resolve()
-    if base not in path.parents or not path.is_file():
+    base = folder / source
+    path = base / str(name)
+    if not _inside(base, path) or not path.resolve().is_file():
         raise UploadError(f"{source}/{name} is not a file of the working folder")
-    path.unlink()
+    path.resolve().unlink()
 
 
 # ---------------------------------------------------------------- refresh
@@ -373,26 +422,36 @@ def refresh_command(folder: Path, target: Path) -> list[str]:
     return [sys.executable, "-m", "cx", "refresh", "--data", str(folder), "--warehouse", str(target)]
 
 
-def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None], None]) -> Outcome:
-    """Run `python -m cx refresh` on the working folder; on_line(line, progress 0..1 or None)
-    for each line it prints. One refresh per warehouse at a time: the refresh itself takes the
-    lock beside the warehouse (cx/warehouse.py), whoever started it; a running one is reported
-    before a second is started."""
+def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None], None],
+                actor: str = "local") -> Outcome:
+    """Run `python -m cx refresh` on the working folder as `actor`; on_line(line, progress 0..1
+    or None) for each line it prints. One refresh per warehouse at a time: the lock beside the
+    warehouse (cx/warehouse.py) is taken here, before the process is started, and handed over
+    to it, so that two sessions (or a session and the command line) never start two; RefreshBusy
+    when another holds it (running_refresh says who and since when)."""
     lines: list[str] = []
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-    if warehouse.refresh_running(target):
-        raise RefreshBusy("another refresh of this warehouse is running; wait for it to finish")
-    with subprocess.Popen(
-        refresh_command(folder, target), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, encoding="utf-8", errors="replace", bufsize=1,
-    ) as proc:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.rstrip("\n")
-            lines.append(line)
-            on_line(line, progress(line))
-        code = proc.wait()
+    held = warehouse.hold_for_child(target, actor)
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", CX_ACTOR=actor)
+    env[warehouse.HANDOFF_ENV] = held.token
+    try:
+        with subprocess.Popen(
+            refresh_command(folder, target), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, encoding="utf-8", errors="replace", bufsize=1,
+        ) as proc:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.rstrip("\n")
+                lines.append(line)
+                on_line(line, progress(line))
+            code = proc.wait()
+    finally:
+        warehouse.release_for_child(target, held)
     return Outcome(code, lines)
+
+
+def running_refresh(target: Path) -> warehouse.LockInfo | None:
+    """The refresh of `target` running now (who started it, when), or None."""
+    return warehouse.lock_holder(target)
 
 
 _STAGE = re.compile(r"^\[(\d+)/(\d+)\]")
