@@ -28,7 +28,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cx import warehouse
@@ -411,6 +411,27 @@ def logged_attempt(target: Path, refresh_id: str | None) -> dict | None:
         except ValueError:
             continue
         if isinstance(entry, dict) and entry.get("refresh_id") == refresh_id:
+            return entry
+    return None
+
+
+def attempt_since(target: Path, since: datetime | None) -> dict | None:
+    """The first attempt logged beside the warehouse that started at `since` or later (a
+    refresh another session or the command line started, once it ended); None without one."""
+    if since is None:
+        return None
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    try:
+        lines = target.with_name(target.name + ".log.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            at = datetime.fromisoformat(str(entry.get("started_at")))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if (at if at.tzinfo else at.replace(tzinfo=UTC)) >= since - timedelta(seconds=2):
             return entry
     return None
 
