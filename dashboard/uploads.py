@@ -107,9 +107,12 @@ def working_folder(target: Path) -> Path:
     return Path(explicit).expanduser() if explicit else target.parent / "uploads"
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def not_accepted(raw: str) -> str:
     """Why a file of this name is not taken, in words: what it is, what is accepted, what to do."""
-    name = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "The file"
+    name = _CONTROLS.sub("", str(raw or "").replace("\\", "/").rsplit("/", 1)[-1]).strip() or "The file"
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if not ext:
         return (f"{name} has no file extension, so its type is unknown. Accepted: {ACCEPTED} files. "
@@ -242,7 +245,8 @@ class Saved:
 def check(raw_name: str, content: bytes) -> str:
     """The safe name of an uploaded file, or UploadError saying why it is not taken."""
     name = sanitize_name(raw_name)
-    check_content(name, content[:4096], len(content), shown=raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    shown = _CONTROLS.sub("", raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    check_content(name, content[:4096], len(content), shown=shown)
     return name
 
 
