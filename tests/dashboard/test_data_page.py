@@ -186,3 +186,25 @@ def test_a_refresh_while_another_runs_starts_none_and_shows_its_result(data_page
     assert not at.exception, [e.message for e in at.exception]
     assert not any(w.value.startswith("A refresh is already running") for w in at.warning)
     assert any(s.value.startswith("**Refresh published**") for s in at.success), [s.value for s in at.success]
+
+
+def test_removals_and_too_many_files_at_once_are_recorded(monkeypatch, data_page):
+    at, target = data_page
+    monkeypatch.setattr(uploads, "MAX_FILES_PER_UPLOAD", 1)
+    at.file_uploader[0].upload("a.csv", b"response_id,customer_id\nS1,C1\n", "text/csv")
+    at.file_uploader[0].upload("b.csv", b"response_id,customer_id\nS2,C1\n", "text/csv")
+    next(s for s in at.selectbox if s.label == "Source").set_value("reviews")
+    next(b for b in at.button if b.label == "Save to the working folder").click().run()
+    assert any("at most 1 are taken in one upload" in e.value for e in at.error), [e.value for e in at.error]
+    assert not (target.parent / "uploads").exists()
+    _upload(at, "c.csv", b"response_id,customer_id\nS3,C1\n", "surveys")
+    at.multiselect(key="remove_files").set_value(["surveys/c.csv"]).run()
+    next(b for b in at.button if b.label == "Remove the picked files").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not (target.parent / "uploads" / "surveys" / "c.csv").exists()
+    table = _audit_table(at)
+    assert list(zip(table["what"], table["subject"], table["result"], strict=True)) == [
+        ("remove", "surveys/c.csv", "removed"),
+        ("upload", "surveys/c.csv", "accepted"),
+        ("upload", "reviews/ (2 files)", "refused"),
+    ]
