@@ -387,8 +387,8 @@ def _working_folder(src: data.Source | None):
 
 
 def map_unknown_export(src: data.Source | None) -> None:
-    _, folder, last_dir = _working_folder(src)
-    mapping_page.map_unknown_export(folder, last_dir)
+    target, folder, last_dir = _working_folder(src)
+    mapping_page.map_unknown_export(folder, last_dir, target)
 
 
 def upload_and_refresh(src: data.Source | None) -> None:
@@ -459,16 +459,6 @@ def _remove(folder, target, items: list[str]) -> bool:
     return ok
 
 
-def _upload_subject(source: str, raw_name: str) -> str:
-    """What an upload is recorded as acting on: source/<the name it is saved under>, or the
-    name as chosen (its last part) when it has no safe name."""
-    try:
-        return f"{source}/{uploads.sanitize_name(raw_name)}"
-    except uploads.UploadError:
-        shown = str(raw_name).replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1]
-        return f"{source}/{shown[:120] or '(no name)'}"
-
-
 def _save(folder, target, last_dir, source: str, files) -> None:
     if not files:
         st.warning("Choose one or more files first, then save.")
@@ -487,7 +477,7 @@ def _save(folder, target, last_dir, source: str, files) -> None:
         except uploads.UploadError as exc:
             # The reason names the file (the uploader's text: shown literally, never as Markdown).
             st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
-            audit.safe_record(target, actor, "upload", _upload_subject(source, f.name), "refused",
+            audit.safe_record(target, actor, "upload", uploads.audit_subject(source, f.name), "refused",
                               f"{fmt.file_size(len(f.getvalue()))}: {exc}")
         else:
             good.append(f)
@@ -502,7 +492,8 @@ def _save(folder, target, last_dir, source: str, files) -> None:
             saved = uploads.save(folder, source, f.name, f.getvalue())
         except uploads.UploadError as exc:
             st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
-            audit.safe_record(target, actor, "upload", _upload_subject(source, f.name), "refused", f"{size}: {exc}")
+            audit.safe_record(target, actor, "upload", uploads.audit_subject(source, f.name), "refused",
+                              f"{size}: {exc}")
             continue
         audit.safe_record(target, actor, "upload", f"{source}/{saved.name}", "accepted",
                           f"{size}, " + ("replaced the earlier file" if saved.replaced else "new file"))

@@ -140,6 +140,16 @@ def sanitize_name(raw: str) -> str:
     return f"{stem}.{ext}"
 
 
+def audit_subject(source: str, raw_name: str) -> str:
+    """What an upload is recorded as acting on: source/<the name it is saved under>, or the
+    name as chosen (its last part) when it has no safe name."""
+    try:
+        return f"{source}/{sanitize_name(raw_name)}"
+    except UploadError:
+        shown = str(raw_name).replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{source}/{shown[:120] or '(no name)'}"
+
+
 def check_count(count: int) -> None:
     """UploadError when one upload holds more files than MAX_FILES_PER_UPLOAD."""
     if count > MAX_FILES_PER_UPLOAD:
