@@ -6,12 +6,19 @@ to analysts on the Data page. Entries are only ever added.
 
 from __future__ import annotations
 
+import getpass
+import os
+import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cx import state
 
 NAME = "audit"
+# Who a refresh is recorded as: the Data page passes the signed-in person (dashboard.access.who)
+# to the `python -m cx refresh` it starts; a refresh from a shell or a scheduler has none.
+ACTOR_ENV = "CX_ACTOR"
 SCHEMA = """
 create table if not exists audit (
     id integer primary key autoincrement,
@@ -51,3 +58,41 @@ def recent(target: Path, limit: int = 200) -> list[dict]:
     finally:
         con.close()
     return [dict(r) for r in rows]
+
+
+def safe_record(target: Path, actor: str, action: str, subject: str, result: str, detail: str = "",
+                quiet: bool = False) -> bool:
+    """record, but a trail that cannot be written (a read-only folder, a full disk, a locked
+    file) does not undo what was done: it is said on stderr (unless `quiet`: the error being
+    reported is the same folder's) and False returned."""
+    try:
+        record(target, actor, action, subject, result, detail)
+    except (sqlite3.Error, OSError) as exc:
+        if not quiet:
+            print(f"note: the audit trail beside {target} could not be written: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def command_line_actor() -> str:
+    """$CX_ACTOR when set (the Data page sets it), else "command line (<os user>)"."""
+    explicit = (os.environ.get(ACTOR_ENV) or "").strip()
+    if explicit:
+        return explicit
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a container without /etc/passwd entry)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return f"command line ({user})"
+
+
+def refresh_result(kind: str, message: str, rejected: int = 0) -> tuple[str, str]:
+    """(result, detail) of a refresh as the trail says it: published, published with N rejected,
+    blocked, failed, or refused when another refresh was running."""
+    if kind == "published":
+        if rejected:
+            return f"published with {rejected:,} rejected", ""
+        return "published", ""
+    if kind == "busy":
+        return "refused", f"already running: {message}"
+    return ("blocked" if kind == "blocked" else "failed"), message

@@ -137,13 +137,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_refresh(args) -> int:
+    from cx import audit, warehouse
     from cx.config import load_settings
     from cx.pipeline import progress
     from cx.pipeline.refresh import refresh
 
-    shown = progress.for_terminal()
-    result = refresh(args.data, args.warehouse, load_settings(args.config), say=shown.say, full=args.full,
-                     progress=shown)
+    # Every refresh from the command line ends here, and is recorded in the audit trail once
+    # (the Data page's refresh is this command, with CX_ACTOR set to who started it).
+    actor = audit.command_line_actor()
+    target = Path(args.warehouse).resolve()
+    try:
+        shown = progress.for_terminal()
+        result = refresh(args.data, args.warehouse, load_settings(args.config), say=shown.say, full=args.full,
+                         progress=shown, actor=actor, lock_token=os.environ.get(warehouse.HANDOFF_ENV))
+    except BaseException as exc:
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc) or type(exc).__name__)
+        if not target.is_dir():
+            audit.safe_record(target, actor, "refresh", str(args.data), "failed", what, quiet=True)
+        raise
+    rejected = sum(s.rejected for s in result.sources.values())
+    outcome, detail = audit.refresh_result(result.kind, result.message, rejected)
+    if not target.is_dir():  # a folder named as the warehouse: nothing beside it is ours to write
+        # A refresh the machine stopped (a folder it cannot write) says so itself, first.
+        audit.safe_record(target, actor, "refresh", str(args.data), outcome, detail, quiet=result.kind == "failed")
     if result.published:
         print(result.message)
         return 0

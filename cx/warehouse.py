@@ -14,8 +14,11 @@ path per refresh never collides with the cache.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -169,28 +172,96 @@ def refresh_running(target: Path) -> bool:
     return lock.exists() and _alive(lock)
 
 
-class refresh_lock:
-    """A lock file beside the target holding the owner's process id; one left by a process
-    that is gone is taken over. The CLI's refresh takes it, so refreshes started from the
-    Data page, a shell or a scheduler exclude each other."""
+# The lock file: the owner's process id on the first line (all an older lock holds), then who
+# started the refresh, when (UTC, ISO 8601), and a token a parent that took the lock for its
+# child passes on (HANDOFF_ENV), so that the child takes it over instead of calling it busy.
+HANDOFF_ENV = "CX_REFRESH_LOCK_TOKEN"
 
-    def __init__(self, target: Path):
+
+@dataclass(frozen=True)
+class LockInfo:
+    pid: int
+    actor: str
+    started_at: datetime | None
+    token: str = ""
+
+    def text(self) -> str:
+        at = self.started_at.isoformat(timespec="seconds") if self.started_at else ""
+        return f"{self.pid}\n{self.actor}\n{at}\n{self.token}\n"
+
+
+def _parse_lock(text: str) -> LockInfo | None:
+    lines = text.splitlines()
+    try:
+        pid = int(lines[0].strip())
+    except (IndexError, ValueError):
+        return None
+    actor = lines[1].strip() if len(lines) > 1 else ""
+    try:
+        started = datetime.fromisoformat(lines[2].strip()) if len(lines) > 2 and lines[2].strip() else None
+    except ValueError:
+        started = None
+    token = lines[3].strip() if len(lines) > 3 else ""
+    return LockInfo(pid, actor, started, token)
+
+
+def lock_holder(target: Path) -> LockInfo | None:
+    """Who holds the refresh lock of `target` and since when; None when no live process does.
+    A lock written before it held more than the process id says so with an empty actor and
+    the lock file's own time."""
+    lock = lock_path(target)
+    try:
+        info = _parse_lock(lock.read_text(encoding="utf-8"))
+        mtime = lock.stat().st_mtime
+    except OSError:
+        return None
+    if info is None or not _alive(lock):
+        return None
+    if info.started_at is None:
+        info = LockInfo(info.pid, info.actor, datetime.fromtimestamp(mtime, UTC), info.token)
+    return info
+
+
+def _write_lock(path: Path, info: LockInfo) -> None:
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_text(info.text(), encoding="utf-8")
+    os.replace(part, path)  # readers see the old content or the new, never half of it
+
+
+class refresh_lock:
+    """A lock file beside the target holding the owner's process id, who started the refresh
+    and when; one left by a process that is gone is taken over. The CLI's refresh takes it, so
+    refreshes started from the Data page, a shell or a scheduler exclude each other.
+
+    `actor`: who is refreshing (written into the lock, shown to whoever is turned away).
+    `token`: the lock was taken for this process by its parent (the Data page takes it before
+    it starts `python -m cx refresh`, so that two sessions never start two processes); a lock
+    holding this token is taken over, with its actor and start time."""
+
+    def __init__(self, target: Path, actor: str = "", token: str | None = None):
         self.path = lock_path(target)
+        self.actor = actor
+        self.token = token or ""
 
     def __enter__(self):
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
+                held = _read_lock(self.path)
+                if held is not None and self.token and held.token == self.token:
+                    _write_lock(self.path, LockInfo(os.getpid(), held.actor, held.started_at, held.token))
+                    return self
                 if _alive(self.path):
+                    who = f"started by {held.actor}, " if held and held.actor else ""
                     raise RefreshBusy(
                         f"another refresh of {self.path.name.removesuffix('.refresh.lock')} is running "
-                        f"(process {self.path.read_text().strip()}); wait for it to finish"
+                        f"({who}process {held.pid if held else '?'}); wait for it to finish"
                     ) from None
                 self.path.unlink(missing_ok=True)  # left by a process that is gone
                 continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(LockInfo(os.getpid(), self.actor, datetime.now(UTC).replace(microsecond=0)).text())
             return self
         raise RefreshBusy(f"could not take the refresh lock {self.path}")
 
@@ -199,13 +270,50 @@ class refresh_lock:
         return False
 
 
+def hold_for_child(target: Path, actor: str) -> LockInfo:
+    """Take the refresh lock of `target` for a child process about to be started (it takes the
+    lock over with the token, HANDOFF_ENV); RefreshBusy when a live process holds it. Release
+    it with release_for_child."""
+    path = lock_path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    info = LockInfo(os.getpid(), actor, datetime.now(UTC).replace(microsecond=0), secrets.token_hex(8))
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if _alive(path):
+                raise RefreshBusy(f"another refresh of {target.name} is running") from None
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(info.text())
+        return info
+    raise RefreshBusy(f"could not take the refresh lock {path}")
+
+
+def release_for_child(target: Path, info: LockInfo) -> None:
+    """Remove the lock taken with hold_for_child if it is still the one taken (the child removes
+    it itself when it ends; one that died before taking it over leaves it to its parent)."""
+    path = lock_path(target)
+    held = _read_lock(path)
+    if held is not None and held.token == info.token:
+        path.unlink(missing_ok=True)
+
+
+def _read_lock(path: Path) -> LockInfo | None:
+    try:
+        return _parse_lock(path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
 def _alive(pid_file: Path) -> bool:
     try:
-        pid = int(pid_file.read_text().strip())
+        pid = int(pid_file.read_text().strip().splitlines()[0])
         os.kill(pid, 0)
     except PermissionError:
         return True  # the process exists, under another user
-    except (OSError, ValueError):
+    except (OSError, ValueError, IndexError):
         return False
     return True
 

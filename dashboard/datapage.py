@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
+from cx import audit
 from cx.schema import SOURCE_ORDER
-from dashboard import data, fmt, frame, mapping_page, uploads, warmup
+from dashboard import access, data, fmt, frame, mapping_page, uploads, warmup
 
 col = st.column_config
 
@@ -76,6 +78,66 @@ REJECTED_COLUMNS = {
     "reason": col.TextColumn("Reason", width="large"),
     "record": col.JsonColumn("Row as read", width="medium"),
 }
+
+
+def audit_columns(tz: str) -> dict:
+    return {
+        "when": col.DatetimeColumn(f"When ({tz})", format="YYYY-MM-DD HH:mm"),
+        "who": col.TextColumn("Who"),
+        "what": col.TextColumn("What"),
+        "subject": col.TextColumn("On what", width="medium"),
+        "result": col.TextColumn("Result"),
+        "detail": col.TextColumn("Detail", width="large"),
+    }
+
+
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(frame.settings().timezone)
+    except (KeyError, ValueError):  # load_settings checks the zone; this only guards a bad value
+        return ZoneInfo("UTC")
+
+
+def local_time(value: datetime | None) -> datetime | None:
+    """A UTC moment (naive ones are UTC) in the dashboard's time zone, to the minute, naive."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_zone()).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _parse_at(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def audit_table(entries: list[dict]) -> pd.DataFrame:
+    """The audit trail's entries (newest first, as cx.audit.recent gives them) as the page shows them."""
+    rows = [{
+        "when": local_time(_parse_at(e.get("at", ""))),
+        "who": e.get("actor", ""), "what": e.get("action", ""), "subject": e.get("subject", ""),
+        "result": e.get("result", ""), "detail": e.get("detail", ""),
+    } for e in entries]
+    return pd.DataFrame(rows, columns=["when", "who", "what", "subject", "result", "detail"])
+
+
+def who_did_what(src: data.Source | None) -> None:
+    """The section "Who did what": the audit trail beside the warehouse."""
+    target = src.target if src else data.warehouse_path()
+    table = audit_table(audit.recent(target, AUDIT_ROWS))
+    st.markdown(f"**Who did what**, newest first: uploads, removals and refreshes, from this page or the command "
+                f"line (the last {AUDIT_ROWS:,}; times in {frame.settings().timezone})")
+    if table.empty:
+        frame.empty("Nothing is recorded yet: uploads, removals and refreshes are listed here as they happen.")
+        return
+    frame.table(table, column_config=audit_columns(frame.settings().timezone))
+    frame.download(table, "audit-trail", "who did what", key="dl-audit")
+
+
+AUDIT_ROWS = 500
 
 
 def _sum(sources: dict, key: str) -> int | None:
@@ -325,8 +387,8 @@ def _working_folder(src: data.Source | None):
 
 
 def map_unknown_export(src: data.Source | None) -> None:
-    _, folder, last_dir = _working_folder(src)
-    mapping_page.map_unknown_export(folder, last_dir)
+    target, folder, last_dir = _working_folder(src)
+    mapping_page.map_unknown_export(folder, last_dir, target)
 
 
 def upload_and_refresh(src: data.Source | None) -> None:
@@ -341,6 +403,8 @@ def upload_and_refresh(src: data.Source | None) -> None:
     outcome = st.session_state.pop("refresh_outcome", None)
     if outcome is not None:
         _show_outcome(outcome, data.one_row("system/freshness") if src is not None else {})
+    if "refresh_waiting" in st.session_state:
+        _wait_for_refresh(target)
 
     with st.form("upload", clear_on_submit=True, border=True):
         left, right = st.columns([1, 3])
@@ -353,7 +417,7 @@ def upload_and_refresh(src: data.Source | None) -> None:
         )
         submitted = st.form_submit_button("Save to the working folder", icon=":material/upload:")
     if submitted:
-        _save(folder, last_dir, source, files or [])
+        _save(folder, target, last_dir, source, files or [])
 
     present = uploads.list_files(folder)
     if present:
@@ -367,10 +431,8 @@ def upload_and_refresh(src: data.Source | None) -> None:
             })
             doomed = st.multiselect("Remove files", [f"{r['source']}/{r['file']}" for r in present],
                                     key="remove_files", placeholder="Pick files to take out of the folder")
-            if doomed and st.button("Remove the picked files", icon=":material/delete:"):
-                for item in doomed:
-                    source_name, _, name = item.partition("/")
-                    uploads.remove(folder, source_name, name)
+            if doomed and st.button("Remove the picked files", icon=":material/delete:") \
+                    and _remove(folder, target, doomed):
                 st.session_state.pop("remove_files", None)
                 st.rerun()
     else:
@@ -381,9 +443,32 @@ def upload_and_refresh(src: data.Source | None) -> None:
         _refresh(folder, target)
 
 
-def _save(folder, last_dir, source: str, files) -> None:
+def _remove(folder, target, items: list[str]) -> bool:
+    """Remove the picked files, each recorded in the audit trail; False when one was refused."""
+    actor, ok = access.who(), True
+    for item in items:
+        source_name, _, name = item.partition("/")
+        try:
+            uploads.remove(folder, source_name, name)
+        except uploads.UploadError as exc:
+            st.error(f"Not removed: {fmt.md(exc)}", icon=":material/block:")
+            audit.safe_record(target, actor, "remove", item, "refused", str(exc))
+            ok = False
+        else:
+            audit.safe_record(target, actor, "remove", item, "removed")
+    return ok
+
+
+def _save(folder, target, last_dir, source: str, files) -> None:
     if not files:
         st.warning("Choose one or more files first, then save.")
+        return
+    actor = access.who()
+    try:
+        uploads.check_count(len(files))
+    except uploads.UploadError as exc:
+        st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
+        audit.safe_record(target, actor, "upload", f"{source}/ ({len(files):,} files)", "refused", str(exc))
         return
     good = []
     for f in files:
@@ -392,6 +477,8 @@ def _save(folder, last_dir, source: str, files) -> None:
         except uploads.UploadError as exc:
             # The reason names the file (the uploader's text: shown literally, never as Markdown).
             st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
+            audit.safe_record(target, actor, "upload", uploads.audit_subject(source, f.name), "refused",
+                              f"{fmt.file_size(len(f.getvalue()))}: {exc}")
         else:
             good.append(f)
     if not good:
@@ -400,11 +487,16 @@ def _save(folder, last_dir, source: str, files) -> None:
     if started:
         st.info(fmt.md(started), icon=":material/folder_copy:")
     for f in good:
+        size = fmt.file_size(len(f.getvalue()))
         try:
             saved = uploads.save(folder, source, f.name, f.getvalue())
         except uploads.UploadError as exc:
             st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
+            audit.safe_record(target, actor, "upload", uploads.audit_subject(source, f.name), "refused",
+                              f"{size}: {exc}")
             continue
+        audit.safe_record(target, actor, "upload", f"{source}/{saved.name}", "accepted",
+                          f"{size}, " + ("replaced the earlier file" if saved.replaced else "new file"))
         verb = "replaced" if saved.replaced else "saved"
         renamed = f" (as {fmt.md(saved.name)})" if saved.name != f.name else ""
         st.success(f"{fmt.md(f.name)}{renamed} {verb} in {source}/ ({fmt.file_size(len(f.getvalue()))}). "
@@ -412,6 +504,10 @@ def _save(folder, last_dir, source: str, files) -> None:
 
 
 def _refresh(folder, target) -> None:
+    actor = access.who()
+    if (running := uploads.running_refresh(target)) is not None:
+        _refused(folder, target, actor, running)
+        return
     bar = st.progress(0.0, text="Starting the refresh…")
     log = st.empty()
     seen: list[str] = []
@@ -423,19 +519,68 @@ def _refresh(folder, target) -> None:
         log.code("\n".join(seen[-8:]), language=None)
 
     try:
-        outcome = uploads.run_refresh(folder, target, on_line)
-    except uploads.RefreshBusy:
+        # The refresh records itself in the audit trail, as `actor` (cx.cli.cmd_refresh).
+        outcome = uploads.run_refresh(folder, target, on_line, actor=actor)
+    except uploads.RefreshBusy:  # taken between the look and the start
         bar.empty()
-        st.warning("Another refresh of this warehouse is running (from this page or from the command line), so "
-                   "this one was not started. Wait for it to finish, then refresh again if your new files were "
-                   "not in it: **Refresh attempts** above lists what each one read.", icon=":material/hourglass:")
+        _refused(folder, target, actor, uploads.running_refresh(target))
         return
     st.session_state["refresh_outcome"] = {
         "kind": outcome.kind, "reason": outcome.reason, "lines": outcome.lines,
         "attempt": uploads.logged_attempt(target, outcome.refresh_id),
-        "at": datetime.now(UTC).strftime("%H:%M UTC"),
+        "at": f"{_hhmm(datetime.now(UTC))} {frame.settings().timezone}",
     }
     st.rerun()  # the new warehouse version shows on every part of the page
+
+
+def _hhmm(value: datetime | None) -> str:
+    local = local_time(value)
+    return f"{local:%H:%M}" if local else "an unknown time"
+
+
+def _running_by(running) -> str:
+    who = running.actor if running and running.actor else "another process"
+    return f"started by {who} at {_hhmm(running.started_at if running else None)}"
+
+
+def running_text(running) -> str:
+    """What the page says when a refresh is asked for while another runs."""
+    return (f"A refresh is already running ({_running_by(running)}); the page shows its result when it ends. "
+            "This one was not started: refresh again afterwards if your new files were not in it.")
+
+
+def _refused(folder, target, actor: str, running) -> None:
+    """A refresh asked for while another runs: not started, recorded, and the running one watched."""
+    text = running_text(running)
+    audit.safe_record(target, actor, "refresh", str(folder), "refused", f"already running ({_running_by(running)})")
+    st.session_state["refresh_waiting"] = {
+        "text": text,
+        "started_at": running.started_at.isoformat() if running and running.started_at else None,
+    }
+    st.rerun()
+
+
+@st.fragment(run_every=timedelta(seconds=3))
+def _wait_for_refresh(target) -> None:
+    """While the refresh another started runs: say so; once it ends, show its result (its entry
+    in the log beside the warehouse) with the page read again."""
+    waiting = st.session_state.get("refresh_waiting")
+    if not waiting:
+        return
+    if uploads.running_refresh(target) is not None:
+        st.warning(waiting["text"], icon=":material/hourglass:")
+        return
+    st.session_state.pop("refresh_waiting", None)
+    entry = uploads.attempt_since(target, _parse_at(waiting.get("started_at") or ""))
+    if entry is None:
+        outcome = {"kind": "stopped", "reason": None, "lines": [], "attempt": None}
+    else:
+        outcome = {"kind": "published" if entry.get("published") else "blocked",
+                   "reason": str(entry.get("message") or ""), "lines": [], "attempt": entry}
+    began = _parse_at(str((entry or {}).get("started_at") or waiting.get("started_at") or ""))
+    outcome["at"] = f"{_hhmm(began)} {frame.settings().timezone}"
+    st.session_state["refresh_outcome"] = outcome
+    st.rerun(scope="app")
 
 
 def _published_text(outcome: dict) -> str:

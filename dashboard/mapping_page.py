@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from cx import audit
 from cx.pipeline import mapping_proposal as mp
 from cx.pipeline.importers.mapping_file import FILE_NAME
 from cx.schema import SOURCE_ORDER, SOURCES
-from dashboard import fmt, frame, uploads
+from dashboard import access, fmt, frame, uploads
 
 NONE = "(none)"
 PREVIEW_ROWS = 20
@@ -112,7 +113,8 @@ def _proposal(source: str, safe_name: str, content: bytes, key: str) -> tuple[mp
     return proposal, path
 
 
-def map_unknown_export(folder: Path, last_dir: str | None) -> None:
+def map_unknown_export(folder: Path, last_dir: str | None, target: Path | None = None) -> None:
+    """`target`: the warehouse whose audit trail records a file saved here (cx/audit.py)."""
     st.markdown(
         "For an export in a layout the product does not know: upload it, check the column proposed for each "
         "contract column (by name and by values), preview the rows as mapped, and save. The mapping goes to "
@@ -223,7 +225,7 @@ def map_unknown_export(folder: Path, last_dir: str | None) -> None:
 
     _preview(path, mapping, stored_as)
     if st.button("Save the mapping and the file", type="primary", icon=":material/save:", key=f"map_{key}_save"):
-        _save(folder, last_dir, source, upload.name, content, mapping)
+        _save(folder, last_dir, source, upload.name, content, mapping, target)
 
 
 def _preview(path: Path, mapping: mp.Mapping, stored_as: str) -> None:
@@ -252,14 +254,22 @@ def _preview(path: Path, mapping: mp.Mapping, stored_as: str) -> None:
 
 
 def _save(folder: Path, last_dir: str | None, source: str, raw_name: str, content: bytes,
-          mapping: mp.Mapping) -> None:
+          mapping: mp.Mapping, target: Path | None = None) -> None:
     started = uploads.prepare(folder, last_dir)
+    size = fmt.file_size(len(content))
     try:
         stored = uploads.save(folder, source, raw_name, content)
         outcome = mp.save_mapping(folder, mapping)
     except (uploads.UploadError, mp.MappingError) as exc:
         st.error(f"Not saved: {fmt.md(exc)}", icon=":material/block:")
+        if target is not None:
+            audit.safe_record(target, access.who(), "upload", uploads.audit_subject(source, raw_name), "refused",
+                              f"{size}: {exc}")
         return
+    if target is not None:
+        audit.safe_record(target, access.who(), "upload", f"{source}/{stored.name}", "accepted",
+                          f"{size}, with a mapping ({outcome}), " + ("replaced the earlier file" if stored.replaced
+                                                                     else "new file"))
     message = (f"{fmt.md(source)}/{fmt.md(stored.name)} {'replaced' if stored.replaced else 'saved'}, and the "
                f"mapping {outcome} in {FILE_NAME} of the working folder. Refresh the warehouse (above) to read it.")
     if started:

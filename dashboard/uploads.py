@@ -7,8 +7,11 @@ so a large folder costs no space), so that a new export adds to the data instead
 replacing it, and the folder the warehouse was built from (such as the bundled sample) is
 never written to.
 
-Checks on every file: the type (by extension, and by content for the binary formats), the
-size (CX_UPLOAD_MAX_MB, default 200), and the name (no folders, safe characters only).
+Checks on every file, here on the server whatever the browser let through: the type (by
+extension, and by content for the binary formats), the size (CX_UPLOAD_MAX_MB, default 200),
+the name (no folders, safe characters only, at most NAME_MAX_BYTES; the path it is written
+to is resolved and must lie in the source's folder), and the counts (MAX_FILES_PER_UPLOAD
+files at once, MAX_FILES_PER_SOURCE files in one source's folder).
 
 The refresh runs as `python -m cx refresh` in a child process: the dashboard itself only
 ever opens the warehouse read-only.
@@ -25,7 +28,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cx import warehouse
@@ -79,6 +82,15 @@ _SIGNATURES = (
 )
 
 
+# At most this many files in one upload: the page reads each whole into memory to check it.
+MAX_FILES_PER_UPLOAD = 50
+# At most this many files in one source's folder: a refresh reads every one of them each time.
+MAX_FILES_PER_SOURCE = 1000
+# A saved name's length in bytes (UTF-8): file systems allow 255, and the temporary copy
+# written first adds a dot and ".part".
+NAME_MAX_BYTES = 200
+
+
 class UploadError(ValueError):
     """A file that is not accepted, with the reason a person reads: which file, what it is, and what to do."""
 
@@ -95,9 +107,12 @@ def working_folder(target: Path) -> Path:
     return Path(explicit).expanduser() if explicit else target.parent / "uploads"
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def not_accepted(raw: str) -> str:
     """Why a file of this name is not taken, in words: what it is, what is accepted, what to do."""
-    name = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "The file"
+    name = _CONTROLS.sub("", str(raw or "").replace("\\", "/").rsplit("/", 1)[-1]).strip() or "The file"
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if not ext:
         return (f"{name} has no file extension, so its type is unknown. Accepted: {ACCEPTED} files. "
@@ -117,8 +132,45 @@ def sanitize_name(raw: str) -> str:
     # upload.csv and replace each other); anything else, dots, spaces, controls and direction
     # marks included, becomes '_'.
     stem = re.sub(r"[^\w-]+", "_", stem)
-    stem = re.sub(r"_+", "_", stem).strip("_-")[:100] or "upload"
+    stem = re.sub(r"_+", "_", stem).strip("_-")[:100]
+    # A hundred letters of some scripts are 400 bytes: cut at whole characters to fit.
+    while len(stem.encode("utf-8")) > NAME_MAX_BYTES - len(ext) - 1:
+        stem = stem[:-1]
+    stem = stem.strip("_-") or "upload"
     return f"{stem}.{ext}"
+
+
+def audit_subject(source: str, raw_name: str) -> str:
+    """What an upload is recorded as acting on: source/<the name it is saved under>, or the
+    name as chosen (its last part) when it has no safe name."""
+    try:
+        return f"{source}/{sanitize_name(raw_name)}"
+    except UploadError:
+        shown = str(raw_name).replace("\x00", "").replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{source}/{shown[:120] or '(no name)'}"
+
+
+def check_count(count: int) -> None:
+    """UploadError when one upload holds more files than MAX_FILES_PER_UPLOAD."""
+    if count > MAX_FILES_PER_UPLOAD:
+        raise UploadError(
+            f"{count:,} files were chosen at once; at most {MAX_FILES_PER_UPLOAD:,} are taken in one upload, "
+            "and none of these was saved. Upload them in smaller groups (the refresh reads them all)."
+        )
+
+
+def _files_in(dest_dir: Path) -> int:
+    if not dest_dir.is_dir():
+        return 0
+    return sum(1 for p in dest_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, every link followed, lies inside `folder` (resolved too)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve()) and path.resolve() != folder.resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        return False
 
 
 def _looks_like(head: bytes) -> str | None:
@@ -203,7 +255,8 @@ class Saved:
 def check(raw_name: str, content: bytes) -> str:
     """The safe name of an uploaded file, or UploadError saying why it is not taken."""
     name = sanitize_name(raw_name)
-    check_content(name, content[:4096], len(content), shown=raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    shown = _CONTROLS.sub("", raw_name.replace("\\", "/").rsplit("/", 1)[-1])
+    check_content(name, content[:4096], len(content), shown=shown)
     return name
 
 
@@ -213,9 +266,19 @@ def save(folder: Path, source: str, raw_name: str, content: bytes) -> Saved:
         raise UploadError(f"unknown source {source!r}: use one of {', '.join(SOURCE_ORDER)}")
     name = check(raw_name, content)
     dest_dir = folder / source
-    dest_dir.mkdir(parents=True, exist_ok=True)
     dest = dest_dir / name
+    # sanitize_name keeps no folder in the name; this holds whatever it would let through, and
+    # a source folder that is a link to somewhere else.
+    if not _inside(folder, dest_dir) or dest.resolve().parent != dest_dir.resolve():
+        raise UploadError(f"{raw_name!r} would be written outside the working folder; it was not saved.")
     replaced = dest.exists()
+    if not replaced and _files_in(dest_dir) >= MAX_FILES_PER_SOURCE:
+        raise UploadError(
+            f"{name} was not saved: {source}/ already holds {MAX_FILES_PER_SOURCE:,} files, the most one source "
+            "may hold. Remove files it no longer needs (Remove files, below), or combine exports into fewer "
+            "files, then upload it again."
+        )
+    dest_dir.mkdir(parents=True, exist_ok=True)
     part = dest_dir / f".{name}.part"  # refresh ignores dot files
     part.write_bytes(content)
     os.replace(part, dest)  # replaces the name only: a hard-linked original stays as it was
@@ -284,11 +347,11 @@ def remove(folder: Path, source: str, name: str) -> None:
     """Delete one file of the working folder (never anything outside it)."""
     if source not in SOURCE_ORDER:
         raise UploadError(f"unknown source {source!r}")
-    base = (folder / source).resolve()
-    path = (base / name).resolve()
-    if base not in path.parents or not path.is_file():
+    base = folder / source
+    path = base / str(name)
+    if not _inside(base, path) or not path.resolve().is_file():
         raise UploadError(f"{source}/{name} is not a file of the working folder")
-    path.unlink()
+    path.resolve().unlink()
 
 
 # ---------------------------------------------------------------- refresh
@@ -366,6 +429,27 @@ def logged_attempt(target: Path, refresh_id: str | None) -> dict | None:
     return None
 
 
+def attempt_since(target: Path, since: datetime | None) -> dict | None:
+    """The first attempt logged beside the warehouse that started at `since` or later (a
+    refresh another session or the command line started, once it ended); None without one."""
+    if since is None:
+        return None
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    try:
+        lines = target.with_name(target.name + ".log.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            at = datetime.fromisoformat(str(entry.get("started_at")))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if (at if at.tzinfo else at.replace(tzinfo=UTC)) >= since - timedelta(seconds=2):
+            return entry
+    return None
+
+
 RefreshBusy = warehouse.RefreshBusy
 
 
@@ -373,26 +457,36 @@ def refresh_command(folder: Path, target: Path) -> list[str]:
     return [sys.executable, "-m", "cx", "refresh", "--data", str(folder), "--warehouse", str(target)]
 
 
-def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None], None]) -> Outcome:
-    """Run `python -m cx refresh` on the working folder; on_line(line, progress 0..1 or None)
-    for each line it prints. One refresh per warehouse at a time: the refresh itself takes the
-    lock beside the warehouse (cx/warehouse.py), whoever started it; a running one is reported
-    before a second is started."""
+def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None], None],
+                actor: str = "local") -> Outcome:
+    """Run `python -m cx refresh` on the working folder as `actor`; on_line(line, progress 0..1
+    or None) for each line it prints. One refresh per warehouse at a time: the lock beside the
+    warehouse (cx/warehouse.py) is taken here, before the process is started, and handed over
+    to it, so that two sessions (or a session and the command line) never start two; RefreshBusy
+    when another holds it (running_refresh says who and since when)."""
     lines: list[str] = []
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-    if warehouse.refresh_running(target):
-        raise RefreshBusy("another refresh of this warehouse is running; wait for it to finish")
-    with subprocess.Popen(
-        refresh_command(folder, target), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, encoding="utf-8", errors="replace", bufsize=1,
-    ) as proc:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.rstrip("\n")
-            lines.append(line)
-            on_line(line, progress(line))
-        code = proc.wait()
+    held = warehouse.hold_for_child(target, actor)
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", CX_ACTOR=actor)
+    env[warehouse.HANDOFF_ENV] = held.token
+    try:
+        with subprocess.Popen(
+            refresh_command(folder, target), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, encoding="utf-8", errors="replace", bufsize=1,
+        ) as proc:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.rstrip("\n")
+                lines.append(line)
+                on_line(line, progress(line))
+            code = proc.wait()
+    finally:
+        warehouse.release_for_child(target, held)
     return Outcome(code, lines)
+
+
+def running_refresh(target: Path) -> warehouse.LockInfo | None:
+    """The refresh of `target` running now (who started it, when), or None."""
+    return warehouse.lock_holder(target)
 
 
 _STAGE = re.compile(r"^\[(\d+)/(\d+)\]")

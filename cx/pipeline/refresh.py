@@ -66,6 +66,9 @@ class RefreshResult:
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     data_as_of: datetime | None = None
     report: list[dict] = field(default_factory=list)  # the validation report (checks/)
+    # published; blocked (the data stopped it); failed (the machine: disk, folders, memory);
+    # busy (another refresh of the target was running, so this one did not start)
+    kind: str = "blocked"
 
 
 def new_refresh_id() -> str:
@@ -79,19 +82,23 @@ def refresh(
     say: Callable[[str], None] = print,
     full: bool = False,
     progress: Progress | None = None,
+    actor: str = "",
+    lock_token: str | None = None,
 ) -> RefreshResult:
     """Refresh `target` from the exports in `data_dir`. Files whose checked rows are kept from
     an earlier refresh are not read again unless `full`; `say` gets each stage's line, and
-    `progress` (lines through `say` when not given) hears of each stage and file as it goes."""
+    `progress` (lines through `say` when not given) hears of each stage and file as it goes.
+    `actor` is written into the refresh lock (who a second refresh is told is running);
+    `lock_token`: the lock was taken for this process (cx.warehouse.hold_for_child)."""
     target = target.resolve()
     warehouse.check_target(target)
     memory_limit()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with warehouse.refresh_lock(target):
+        with warehouse.refresh_lock(target, actor=actor, token=lock_token):
             return _refresh(data_dir, target, settings, say, full, progress or Progress(say))
     except warehouse.RefreshBusy as exc:
-        return RefreshResult("", False, str(exc))
+        return RefreshResult("", False, str(exc), kind="busy")
 
 
 def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[str], None], full: bool,
@@ -123,7 +130,7 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         shutil.rmtree(workdir, ignore_errors=True)
         message = _environment_fault(exc, target)
         _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
-        return RefreshResult(refresh_id, False, message, sources)
+        return RefreshResult(refresh_id, False, message, sources, kind="failed")
     checks.preload()
     published = False
     try:
@@ -209,7 +216,7 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
         _discard(con, built)
         message = _environment_fault(exc, target)
         _log_attempt(target, refresh_id, started, data_dir, False, message, sources)
-        return RefreshResult(refresh_id, False, message, sources)
+        return RefreshResult(refresh_id, False, message, sources, kind="failed")
     except BaseException:
         _discard(con, built)
         raise
@@ -238,7 +245,7 @@ def _refresh(data_dir: Path, target: Path, settings: Settings, say: Callable[[st
     if warnings:
         message += f"; {len(warnings)} warning{'s' if len(warnings) > 1 else ''} (python -m cx checks)"
     _log_attempt(target, refresh_id, started, data_dir, True, message, sources, report)
-    return RefreshResult(refresh_id, True, message, sources, as_of, report=report)
+    return RefreshResult(refresh_id, True, message, sources, as_of, report=report, kind="published")
 
 
 def _environment_fault(exc: BaseException, target: Path) -> str:

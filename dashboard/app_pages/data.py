@@ -43,6 +43,9 @@ if ctx is not None:
         frame.table(inputs, column_config=datapage.INPUT_COLUMNS)
         frame.download(inputs, f"inputs-{chosen}", "the input files", key="dl-inputs")
 
+    # Filled at the end of the page: what this run uploads or removes below is listed already.
+    audit_slot = st.container()
+
     # ------------------------------------------------------------ validation
     st.subheader("Validation report")
     if data.table_exists("validation_results"):
@@ -80,6 +83,7 @@ if ctx is not None:
         frame.download(shown, "rejected-rows", "the rejected rows", key="dl-rejected")
 else:
     st.caption("Upload export files below and refresh to build the first warehouse.")
+    audit_slot = st.container()
 
 # ---------------------------------------------------------------- upload and refresh
 st.subheader("Upload exports and refresh")
@@ -88,3 +92,6 @@ datapage.upload_and_refresh(ctx.source if ctx else None)
 # ---------------------------------------------------------------- unknown layouts
 st.subheader("Map an unknown export")
 datapage.map_unknown_export(ctx.source if ctx else None)
+
+with audit_slot:
+    datapage.who_did_what(ctx.source if ctx else None)

@@ -5,12 +5,15 @@ MIME types or tracebacks on the page."""
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import UTC, datetime
 
 import pytest
 
-from cx import warehouse
-from dashboard import fmt, uploads
+from cx import audit, warehouse
+from dashboard import datapage, fmt, uploads
+from tests.conftest import build
 from tests.dashboard.conftest import run_app, shown_text
 
 DEVELOPER_OUTPUT = re.compile(r"exit code|application/|Traceback|\bMIME\b|_v_\w+|expect_column", re.IGNORECASE)
@@ -129,3 +132,79 @@ def test_examples_show_file_and_line_not_json_keys():
 
     shown = datapage._examples('[{"file": "surveys/surveys-2026.csv", "line": 4691.0, "value": 11}]')
     assert shown == "surveys/surveys-2026.csv line 4,691: 11"
+
+
+def _audit_table(at):
+    return next(d.value for d in at.dataframe if {"who", "what", "result"} <= set(d.value.columns))
+
+
+def test_who_did_what_lists_the_upload_and_the_refresh(data_page):
+    at, target = data_page
+    assert any(i.value.startswith("Nothing is recorded yet") for i in at.info)  # the fixture was built in code
+    good = b"response_id,customer_id,submitted_at,nps,csat\nS12,C3,2026-02-24 10:00:00,9,5\n"
+    _upload(at, "more surveys.csv", good, "surveys")
+    # Listed in the same run as the upload (the section is filled at the end of the page).
+    assert list(_audit_table(at)["subject"]) == ["surveys/more_surveys.csv"]
+    _upload(at, "notes.pdf", b"%PDF-1.7", "surveys")
+    _refresh(at)
+    table = _audit_table(at)
+    assert list(zip(table["who"], table["what"], table["subject"], table["result"], strict=True)) == [
+        ("local", "refresh", str(target.parent / "uploads"), "published"),
+        ("local", "upload", "surveys/notes.pdf", "refused"),
+        ("local", "upload", "surveys/more_surveys.csv", "accepted"),
+    ]
+    assert "a PDF document" in table["detail"][1] and table["detail"][2] == "77 B, new file"
+    assert table["when"].notna().all()
+    assert audit.recent(target)[0]["actor"] == "local"  # recorded once, by the refresh itself
+    assert len(audit.recent(target)) == 3
+    assert any(b.label == "Download who did what (CSV)" for b in at.get("download_button"))
+
+
+def test_a_refresh_while_another_runs_starts_none_and_shows_its_result(data_page, own_warehouse):
+    at, target = data_page
+    data_dir, _ = own_warehouse
+    _upload(at, "more.csv", b"response_id,customer_id,submitted_at,nps\nS12,C3,2026-02-24 10:00:00,9\n", "surveys")
+    lock = warehouse.lock_path(target)
+    started = datetime.now(UTC).replace(microsecond=0)
+    lock.write_text(warehouse.LockInfo(os.getpid(), "command line (ana)", started).text())  # the CLI's refresh
+    log = target.with_name(target.name + ".log.jsonl")
+    attempts = log.read_text().count("\n")
+    _refresh(at)
+    hhmm = f"{datapage.local_time(started):%H:%M}"
+    said = next(w.value for w in at.warning if w.value.startswith("A refresh is already running"))
+    assert said.startswith(f"A refresh is already running (started by command line (ana) at {hhmm}); "
+                           "the page shows its result when it ends")
+    assert log.read_text().count("\n") == attempts and lock.exists()  # no second refresh ran
+    refused = audit.recent(target)[0]
+    assert (refused["actor"], refused["result"]) == ("local", "refused")
+    assert refused["detail"] == f"already running (started by command line (ana) at {hhmm})"
+    at.run()
+    assert any(w.value.startswith("A refresh is already running") for w in at.warning)  # still running
+    lock.unlink()  # the other refresh ends, published
+    assert build(data_dir, target).published
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any(w.value.startswith("A refresh is already running") for w in at.warning)
+    assert any(s.value.startswith("**Refresh published**") for s in at.success), [s.value for s in at.success]
+
+
+def test_removals_and_too_many_files_at_once_are_recorded(monkeypatch, data_page):
+    at, target = data_page
+    monkeypatch.setattr(uploads, "MAX_FILES_PER_UPLOAD", 1)
+    at.file_uploader[0].upload("a.csv", b"response_id,customer_id\nS1,C1\n", "text/csv")
+    at.file_uploader[0].upload("b.csv", b"response_id,customer_id\nS2,C1\n", "text/csv")
+    next(s for s in at.selectbox if s.label == "Source").set_value("reviews")
+    next(b for b in at.button if b.label == "Save to the working folder").click().run()
+    assert any("at most 1 are taken in one upload" in e.value for e in at.error), [e.value for e in at.error]
+    assert not (target.parent / "uploads").exists()
+    _upload(at, "c.csv", b"response_id,customer_id\nS3,C1\n", "surveys")
+    at.multiselect(key="remove_files").set_value(["surveys/c.csv"]).run()
+    next(b for b in at.button if b.label == "Remove the picked files").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not (target.parent / "uploads" / "surveys" / "c.csv").exists()
+    table = _audit_table(at)
+    assert list(zip(table["what"], table["subject"], table["result"], strict=True)) == [
+        ("remove", "surveys/c.csv", "removed"),
+        ("upload", "surveys/c.csv", "accepted"),
+        ("upload", "reviews/ (2 files)", "refused"),
+    ]

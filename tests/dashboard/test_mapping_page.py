@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cx import audit
 from cx.pipeline.importers import mapping_file
 from dashboard import mapping_page
 from tests.conftest import FIXTURES
@@ -49,6 +50,9 @@ def test_upload_correct_preview_and_save(monkeypatch, own_warehouse, tmp_path):
     assert not at.exception, [e.message for e in at.exception]
     assert "mapping added in mappings.toml" in shown_text(at)
     assert (folder / "surveys" / "Widget_export.csv").read_bytes() == WIDGET
+    [entry] = audit.recent(target)
+    assert (entry["actor"], entry["action"], entry["subject"], entry["result"]) == (
+        "local", "upload", "surveys/Widget_export.csv", "accepted")
     [saved] = mapping_file.load_all(folder)
     assert saved.files == "surveys/Widget_export.csv" and saved.fixed == {"channel": "web"}
     assert saved.columns == {"response_id": "Submission", "submitted_at": "When",
