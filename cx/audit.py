@@ -90,9 +90,8 @@ def refresh_result(kind: str, message: str, rejected: int = 0) -> tuple[str, str
     """(result, detail) of a refresh as the trail says it: published, published with N rejected,
     blocked, failed, or refused when another refresh was running."""
     if kind == "published":
-        if rejected:
-            return f"published with {rejected:,} rejected", ""
-        return "published", ""
+        counts = message.partition(": ")[2] or message  # without the warehouse's path it starts with
+        return (f"published with {rejected:,} rejected" if rejected else "published"), counts
     if kind == "busy":
         return "refused", f"already running: {message}"
     return ("blocked" if kind == "blocked" else "failed"), message

@@ -64,8 +64,10 @@ def test_a_trail_that_cannot_be_written_does_not_raise(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("kind", "message", "rejected", "expected"), [
-    ("published", "published w: ...", 0, ("published", "")),
-    ("published", "published w: ...", 1234, ("published with 1,234 rejected", "")),
+    ("published", "published /data/w.duckdb: 9 tickets; 0 rows rejected", 0,
+     ("published", "9 tickets; 0 rows rejected")),
+    ("published", "published w: 9 tickets; 1,234 rows rejected", 1234,
+     ("published with 1,234 rejected", "9 tickets; 1,234 rows rejected")),
     ("blocked", "surveys: 3 of 3 rows were rejected", 3, ("blocked", "surveys: 3 of 3 rows were rejected")),
     ("failed", "No space left on device", 0, ("failed", "No space left on device")),
     ("busy", "another refresh of w.duckdb is running", 0,
@@ -93,6 +95,7 @@ def test_a_cli_refresh_adds_one_entry_with_its_result(tmp_path):
     [entry] = audit.recent(target)
     assert (entry["actor"], entry["action"], entry["subject"], entry["result"]) == (
         f"command line ({getpass.getuser()})", "refresh", str(SMALL), "published")
+    assert str(target) not in entry["detail"] and "0 rows rejected" in entry["detail"]
 
 
 def test_cx_actor_is_honoured_and_rejected_rows_are_counted(tmp_path):
