@@ -146,6 +146,8 @@ def cmd_refresh(args) -> int:
     # (the Data page's refresh is this command, with CX_ACTOR set to who started it).
     actor = audit.command_line_actor()
     target = Path(args.warehouse).resolve()
+    # The folder's name, not its path: the trail is shown on the Data page, which shows no server path.
+    subject = Path(args.data).resolve().name or str(args.data)
     try:
         shown = progress.for_terminal()
         result = refresh(args.data, args.warehouse, load_settings(args.config), say=shown.say, full=args.full,
@@ -153,13 +155,13 @@ def cmd_refresh(args) -> int:
     except BaseException as exc:
         what = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc) or type(exc).__name__)
         if not target.is_dir():
-            audit.safe_record(target, actor, "refresh", str(args.data), "failed", what, quiet=True)
+            audit.safe_record(target, actor, "refresh", subject, "failed", what, quiet=True)
         raise
     rejected = sum(s.rejected for s in result.sources.values())
     outcome, detail = audit.refresh_result(result.kind, result.message, rejected)
     if not target.is_dir():  # a folder named as the warehouse: nothing beside it is ours to write
         # A refresh the machine stopped (a folder it cannot write) says so itself, first.
-        audit.safe_record(target, actor, "refresh", str(args.data), outcome, detail, quiet=result.kind == "failed")
+        audit.safe_record(target, actor, "refresh", subject, outcome, detail, quiet=result.kind == "failed")
     if result.published:
         print(result.message)
         return 0

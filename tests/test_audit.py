@@ -94,7 +94,7 @@ def test_a_cli_refresh_adds_one_entry_with_its_result(tmp_path):
     assert out.returncode == 0, out.stderr
     [entry] = audit.recent(target)
     assert (entry["actor"], entry["action"], entry["subject"], entry["result"]) == (
-        f"command line ({getpass.getuser()})", "refresh", str(SMALL), "published")
+        f"command line ({getpass.getuser()})", "refresh", SMALL.name, "published")  # no server path
     assert str(target) not in entry["detail"] and "0 rows rejected" in entry["detail"]
 
 
