@@ -155,7 +155,14 @@ CES_CUTS = np.array([-2.0, -1.3, -0.7, -0.1, 0.6, 1.5])
 TYPE_SAT = np.array([0.2, 0.1, -0.3, -0.5, -0.8])
 HIGH_EXPECTATION_SAT = -2.2
 NPS_MEAN, NPS_LOYALTY_SD, NPS_NOISE_SD = 8.1, 1.1, 1.2
-STATE_NPS = np.array([0.0, 0.25, -2.6])  # no recent failure, recovered, failed recovery
+STATE_NPS = np.array([0.0, 0.0, -2.6])  # no recent failure, recovered (plus its lift, below), failed recovery
+# What a recovered failure adds to the latent NPS, as the literature finds it (Magnini et al.
+# 2007, Maxham & Netemeyer 2002): less after a repeat failure; after a first failure, a step
+# for each condition met (a mild failure: low or normal priority; a first response under 4 h;
+# an apology) from a loss when none is: the paradox shows only where the conditions meet.
+RECOVERED_NPS_REPEAT = -0.5
+RECOVERED_NPS_FIRST = -0.9
+RECOVERED_NPS_STEP = (1.0, 1.0, 1.0)  # mild, fast, apologized
 STATE_SAT = np.array([0.0, 0.2, -1.2])
 LOYALTY_DAYS = 180
 
@@ -406,16 +413,21 @@ def _failure_anchors(tk) -> SimpleNamespace:
     unresolved ones from created_at as failed recoveries (state 1 = recovered, 2 = failed)."""
     f = tk.failure
     resolved = tk.resolved[f] >= 0
-    return SimpleNamespace(
-        ci=tk.ci[f],
-        at=np.where(resolved, tk.resolved[f], tk.created[f]),
-        state=np.where(resolved & (tk.csat[f] >= 4), 1, 2),
-    )
+    ci = tk.ci[f]
+    first = np.zeros(len(ci), bool)  # tickets are in creation order: a customer's first failure
+    first[np.unique(ci, return_index=True)[1]] = True
+    mild, fast, owned = RECOVERED_NPS_STEP
+    met = mild * (tk.priority[f] <= 1) + fast * (tk.answered[f] & (tk.fr_h[f] < 4)) + owned * tk.apologized[f]
+    lift = np.where(first, RECOVERED_NPS_FIRST + met, RECOVERED_NPS_REPEAT)
+    state = np.where(resolved & (tk.csat[f] >= 4), 1, 2)
+    return SimpleNamespace(ci=ci, at=np.where(resolved, tk.resolved[f], tk.created[f]), state=state,
+                           lift=np.where(state == 1, lift, 0.0))
 
 
-def _state_at(fail, ci, at):
+def _state_at(fail, ci, at, lift=False):
     """Per event: the outcome of the customer's latest failure anchored at or before it
-    within LOYALTY_DAYS (0 = none). One sort of both sets plus a running max, no loops."""
+    within LOYALTY_DAYS (0 = none), and with `lift` also that failure's NPS lift. One sort of
+    both sets plus a running max, no loops."""
     nf = len(fail.ci)
     cust = np.concatenate([fail.ci, ci])
     time = np.concatenate([fail.at, at])
@@ -432,7 +444,12 @@ def _state_at(fail, ci, at):
     state_sorted = np.where(ok, np.concatenate([fail.state, np.zeros(len(ci), int)])[order][src_c], 0)
     state = np.zeros(len(ci), dtype=np.int64)
     state[order[events] - nf] = state_sorted
-    return state
+    if not lift:
+        return state
+    lift_sorted = np.where(ok, np.concatenate([fail.lift, np.zeros(len(ci))])[order][src_c], 0.0)
+    lifts = np.zeros(len(ci))
+    lifts[order[events] - nf] = lift_sorted
+    return state, lifts
 
 
 # --- surveys ------------------------------------------------------------------------------
@@ -449,7 +466,7 @@ def _surveys(rng, world, cu, tk, fail) -> SimpleNamespace:
         ci=np.concatenate([tk.ci[ti], rel]),
         at=np.concatenate([at[ti], rel_at]),
     )
-    _survey_scores(rng, cu, tk, sv, _state_at(fail, sv.ci, sv.at))
+    _survey_scores(rng, cu, tk, sv, *_state_at(fail, sv.ci, sv.at, lift=True))
     sv.comment = _comments(rng, cu, sv, _from_ticket(sv, tk.fr_h, 0) > 24)
     # relationship surveys go out by email, in the app or on the web
     invite = np.array([CHANNELS.index(c) for c in ("email", "app", "web")])[_pick(rng, (.6, .3, .1), len(sv.ci))]
@@ -465,16 +482,17 @@ def _from_ticket(sv, values, fill):
     return out
 
 
-def _survey_scores(rng, cu, tk, sv, state):
+def _survey_scores(rng, cu, tk, sv, state, lift):
     """csat/nps/ces (0 or -1 = not asked). A post-ticket survey carries its ticket's csat;
-    NPS follows the customer's loyalty and the outcome of their latest failure (`state`)."""
+    NPS follows the customer's loyalty and the outcome of their latest failure (`state`,
+    and `lift` after a recovered one)."""
     n, post, he = len(sv.ci), sv.ti >= 0, cu.he[sv.ci]
     mood = 1.0 + cu.sat_bias[sv.ci] - 1.0 * he + STATE_SAT[state] + rng.normal(0, 0.9, n)
     sat = np.where(post, _from_ticket(sv, tk.sat, 0.0), mood)
     csat = 1 + np.searchsorted(CSAT_CUTS, sat)
     # on an ordinary ticket the answer to one question colours the other a little
     nudge = np.where(post & ~_from_ticket(sv, tk.failure, False), 0.3 * (csat - 4), 0.0)
-    nps = NPS_MEAN + cu.loyalty[sv.ci] + STATE_NPS[state] + nudge + rng.normal(0, NPS_NOISE_SD, n)
+    nps = NPS_MEAN + cu.loyalty[sv.ci] + STATE_NPS[state] + lift + nudge + rng.normal(0, NPS_NOISE_SD, n)
     effort = np.where(post, _from_ticket(sv, tk.replies - 1.0 + 1.5 * tk.reopens, 0.0), 0.0)
     ces = 0.5 * sat - 0.25 * effort + rng.normal(0, 0.9, n)
     u = rng.random((3, n))

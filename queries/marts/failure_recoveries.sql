@@ -1,6 +1,7 @@
 -- One row per service-failure ticket: its recovery outcome, why, and the customer's
 -- loyalty response after it (the first NPS answer at or after the resolution, or the
--- creation when unresolved, within the loyalty window).
+-- creation when unresolved, within the loyalty window), and whether it is the customer's
+-- first failure in the data (failure_number 1) or a repeat.
 with
 
 failures as (select * from ticket_facts where is_failure),
@@ -39,7 +40,10 @@ outcomes as (
             else 'open for less than ' || s.unresolved_days || ' days'
         end as outcome_reason,
         coalesce(f.resolved_at, f.created_at) as loyalty_from,
-        coalesce(f.resolved_at, f.created_at) + to_days(s.loyalty_window_days) as loyalty_until
+        coalesce(f.resolved_at, f.created_at) + to_days(s.loyalty_window_days) as loyalty_until,
+        -- The customer's 1st, 2nd, ... failure in the data, by creation (ties by ticket_id): a
+        -- repeat failure is where the literature finds no recovery paradox.
+        row_number() over (partition by f.customer_key order by f.created_at, f.ticket_id) as failure_number
     from failures as f
     cross join settings as s
     cross join bounds as b
