@@ -60,6 +60,17 @@ MATCHED_GROUPS = (
 )
 ACTIVITY_GROUPS = ("no failure", "recovered", "not recovered")
 
+# What the literature says, one claim each; the findings say whether these data agree.
+CLAIMS = {
+    "paradox": "No paradox on recommendation once customers are compared with like ones (de Matos et al. 2007)",
+    "first failure": "A paradox after a first failure, none after a repeat one (Maxham & Netemeyer 2002)",
+    "mild failure": "A paradox only after a mild failure (Magnini et al. 2007)",
+    "fast recovery": "A paradox only after a fast recovery (Magnini et al. 2007)",
+    "apology": "A paradox only when the business owns the failure: an apology (Magnini et al. 2007)",
+    "all conditions": "A paradox where all of these meet (Magnini et al. 2007; Maxham & Netemeyer 2002)",
+    "behaviour": "No paradox on behaviour: recovered customers come back no more than others (de Matos et al. 2007)",
+}
+
 
 @dataclass(frozen=True)
 class Matched:
@@ -98,7 +109,7 @@ class Evidence:
     no_failure: dict  # NPS, margin and answers of customers who never had a failure (recovery_groups)
     matched: list[Matched]
     activity: list[dict]
-    findings: list[dict] = field(default_factory=list)  # {"claim", "holds", "text"}
+    findings: list[dict] = field(default_factory=list)  # {"claim", "agrees", "text"}
 
     def as_json(self) -> dict:
         return {
@@ -293,14 +304,15 @@ def _pts(x: float | None, signed: bool = False) -> str:
 
 
 def findings(conds: list[dict], no_failure: dict, match: list[Matched], act: list[dict]) -> list[dict]:
-    """Which of the literature's claims hold in these data: one finding each, `holds` True,
-    False or None (too few answers to tell), with a sentence a CX lead reads as is."""
+    """Which of the literature's claims these data agree with: one finding per claim (CLAIMS),
+    `agrees` True, False or None (too few answers to tell), with a sentence a CX lead reads
+    as is."""
     out = []
     by = {(c["condition"], c["band"]): c for c in conds}
     m = {x.group: x for x in match}
 
-    def add(claim: str, holds: bool | None, text: str) -> None:
-        out.append({"claim": claim, "holds": holds, "text": text})
+    def add(claim: str, agrees: bool | None, text: str) -> None:
+        out.append({"claim": claim, "literature": CLAIMS[claim], "agrees": agrees, "text": text})
 
     def nps(c: dict | None) -> str:
         if c is None or c["nps_after_recovery"] is None:
@@ -319,7 +331,7 @@ def findings(conds: list[dict], no_failure: dict, match: list[Matched], act: lis
                  "within": "about as much as matched customers who had no failure: no paradox",
                  "too few": f"but only {rec.matched} recovered failures could be matched (under {MIN_N}): too few "
                             "to tell"}[rec.verdict]
-        add("paradox", {"above": True, "below": False, "within": False}.get(rec.verdict),
+        add("paradox", {"above": False, "below": True, "within": True}.get(rec.verdict),
             f"After a recovered failure, customers' 0-10 answer moved {_pts(rec.diff, True)} points (95%: "
             f"{_pts(rec.low, True)} to {_pts(rec.high, True)}) {words} ({rec.matched:,} of {rec.cases:,} matched).")
     # 2. First against repeat failures (Maxham & Netemeyer 2002: a second failure undoes the paradox).
@@ -355,7 +367,8 @@ def findings(conds: list[dict], no_failure: dict, match: list[Matched], act: lis
     other = m.get("recovered, other")
     cond = by.get(("literature condition", LITERATURE_BAND))
     if lit is not None and lit.diff is not None:
-        holds = {"above": True, "below": False, "within": False}.get(lit.verdict)
+        holds = {"above": True, "below": False, "within": False}.get(lit.verdict) if (
+            other is None or other.verdict != "above") else False
         rest = "" if other is None or other.diff is None else (
             f"; after any other recovered failure {_pts(other.diff, True)} (95%: {_pts(other.low, True)} to "
             f"{_pts(other.high, True)}, {other.matched:,} matched)")
@@ -371,10 +384,10 @@ def findings(conds: list[dict], no_failure: dict, match: list[Matched], act: lis
         if not test.tested:
             holds, words = None, "too few failures to tell"
         elif test.significant():
-            holds, words = test.diff > 0, ("more, beyond sampling noise" if test.diff > 0
+            holds, words = test.diff < 0, ("more, beyond sampling noise" if test.diff > 0
                                            else "less, beyond sampling noise")
         else:
-            holds, words = False, "no difference beyond sampling noise"
+            holds, words = True, "no difference beyond sampling noise"
         none = "" if rn is None or rn["active_pct"] is None else (
             f" ({rn['active_pct']:.0f}% after a ticket of a customer with no failure, a lighter user)")
         add("behaviour", holds,

@@ -6,7 +6,7 @@ is all measured sits in one expander at the end."""
 import streamlit as st
 
 from cx import stats
-from dashboard import analyses, data, fmt, frame, readings
+from dashboard import analyses, data, evidence_panel, fmt, frame, readings
 from dashboard import analysis_charts as charts
 
 page = analyses.open_page("Service recovery", caption="Service failures (incidents, problems, complaints): how "
@@ -137,6 +137,10 @@ else:
         frame.table(drivers, column_config=analyses.DRIVER_COLUMNS, column_order=list(analyses.DRIVER_COLUMNS))
         frame.download(drivers, "recovery-drivers", "the drivers", key="dl-recovery-drivers")
 
+# ---------------------------------------------------------------- 3. the evidence, as the literature measures it
+st.subheader("Does the recovery paradox hold here, and when?")
+evidence_panel.show(page)
+
 # ---------------------------------------------------------------- funnel
 st.subheader("From failure to recovery")
 if failures:
@@ -191,3 +195,4 @@ with st.expander("How this is measured"):
 
 The definitions are in docs/metrics.md; how the readings decide is in docs/dashboard-analyses.md.
 """)
+    st.markdown(evidence_panel.method(conf))
