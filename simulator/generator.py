@@ -33,12 +33,20 @@ check them on a 2000-customer sample with loose bounds:
     ordinary customers), 35% when the first answer took over 24 h.
  2. Service recovery: 29% of tickets are failures (incident, problem, complaint), 55% of
     those with an outcome recover. For 180 days after a failure the customer's NPS answers
-    follow its outcome: recovered (csat >= 4) +0.25 on the latent 0-10 score, NPS +33
-    against +25 for customers who never had a failure (a small paradox, inside its margin
-    of error); failed (csat <= 3, or never resolved) -2.6, NPS -62. Recovery is likelier
-    with a fast first response, an apology (+0.6 latent csat) and compensation (+0.3, +1.3
-    when the first response took over 8 h: on failures answered after 24 h, 67% vs 25%
-    recover).
+    follow its outcome: failed (csat <= 3, or never resolved) -2.6 on the latent 0-10 score,
+    NPS -63; recovered, as the literature finds it (Magnini et al. 2007, Maxham & Netemeyer
+    2002): -0.5 after a repeat failure, and after a first one -0.9 plus 1.0 for each of a mild
+    failure (low or normal priority), a first response under 4 h and an apology. Overall NPS
+    after a recovery +29.5 against +24.6 without a failure (no paradox beyond the margin);
+    after a first failure +47.0 against +1.6 after a repeat one; +44.0 answered within 1 h,
+    +38.0 with an apology against +19.7 without; severity shows no paradox on its own (high
+    and urgent tickets are answered faster). Matched on region, month and the answer before,
+    a recovered customer's 0-10 answer moves +0.24 (95% -0.17 to +0.69) more than one with no
+    failure, +1.8 after a first, mild, fast, owned failure (9 matched). Behaviour is not
+    planted: 85% are active again within 180 days after a recovery, 91% after a failed one.
+    Recovery is likelier with a fast first response, an apology (+0.6 latent csat) and
+    compensation (+0.3, +1.3 when the first response took over 8 h: on failures answered
+    after 24 h, 67% vs 25% recover).
  3. Proactive notices (22% of tickets, known on 88%): complaints 3% of those tickets
     against 10% without. Promises on 40% of tickets, 75% kept (resolved_at <=
     promised_at); kept +0.35 latent csat, broken -0.9: csat >= 4 for 73% vs 47%.
