@@ -8,7 +8,7 @@ All answers: before 2026-02-10, after 2026-04-10 (F1's after 2026-07-10). Failur
 created 2026-03-05 09:00 and resolved 2026-03-06 09:00: TR1 (R1, normal, answered in 1 h,
 apology, csat 5: recovered, the literature's condition), TR2 (R2, high, 6 h, csat 4:
 recovered), TF1 (F1, normal, 1 h, no apology, csat 2: not recovered); TR1B is R1's second
-failure (2026-09-20, no survey: no outcome). Tickets of N1 (March) and N3 (2026-10-01 09:00,
+failure (2026-06-20, no survey: no outcome). Tickets of N1 (March) and N3 (2026-10-01 09:00,
 resolved 12:00, the data's as-of time)."""
 
 from __future__ import annotations
@@ -41,8 +41,11 @@ def con(warehouse):
 
 
 def test_first_and_repeat_failures_in_the_mart(con):
-    rows = dict(con.execute("select ticket_id, failure_number from failure_recoveries").fetchall())
-    assert rows == {"TR1": 1, "TR2": 1, "TF1": 1, "TR1B": 2}
+    rows = {t: (first, str(previous)) for t, first, previous in con.execute(
+        "select ticket_id, is_first_failure, previous_failure_at from failure_recoveries").fetchall()}
+    # TR1B comes 107 days after R1's TR1, within the 180-day loyalty window: a repeat.
+    assert rows == {"TR1": (True, "None"), "TR2": (True, "None"), "TF1": (True, "None"),
+                    "TR1B": (False, "2026-03-05 09:00:00")}
 
 
 def test_conditions_by_hand(con):

@@ -23,10 +23,10 @@ failures as (
             when response_band in ('1 under 1 h', '2 1-4 h') then 'fast (under 4 h)'
             else 'slow (4 h or more, or none)'
         end as speed_band,
-        case when failure_number = 1 then '1 first failure' else '2 repeat failure' end as order_band,
+        case when is_first_failure then '1 first failure' else '2 repeat failure' end as order_band,
         case priority when 'low' then '1 low' when 'normal' then '2 normal' when 'high' then '3 high'
             when 'urgent' then '4 urgent' else '5 ' || priority end as severity_band,
-        failure_number = 1 and priority in ('low', 'normal') and response_band in ('1 under 1 h', '2 1-4 h')
+        is_first_failure and priority in ('low', 'normal') and response_band in ('1 under 1 h', '2 1-4 h')
             and coalesce(apologized, false) as literature_condition,
         case when outcome = 'recovered' then loyalty_nps end as recovered_loyalty_nps
     from failures_in($start, $end, $f)

@@ -28,7 +28,7 @@ nps_answers as (
 failures as (
     select
         f.*,
-        f.failure_number = 1 and f.priority in ('low', 'normal') and f.response_band in ('1 under 1 h', '2 1-4 h')
+        f.is_first_failure and f.priority in ('low', 'normal') and f.response_band in ('1 under 1 h', '2 1-4 h')
             and coalesce(f.apologized, false) as literature_condition,
         date_trunc('month', f.created_date)::date as month
     from failures_in($start, $end, $f) as f
