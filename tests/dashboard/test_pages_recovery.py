@@ -126,7 +126,8 @@ def test_method_notes_only_in_the_expander(monkeypatch, small_warehouse):
         assert not any(w in text for w in METHOD_WORDS), text
     # The two blocks a CX lead needs come first, before the funnel and the trend.
     heads = [h.value for h in at.subheader]
-    assert heads == ["Does a recovery win loyalty back?", "What goes with a recovery", "From failure to recovery",
+    assert heads == ["Does a recovery win loyalty back?", "What goes with a recovery",
+                     "Does the recovery paradox hold here, and when?", "From failure to recovery",
                      "Recovery rate over time"]
 
 
