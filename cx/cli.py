@@ -19,6 +19,7 @@ EPILOG = """examples:
   python -m cx refresh --data data/sample --warehouse data/warehouse.duckdb
   python -m cx metrics --warehouse data/warehouse.duckdb --start 2026-07-01 --end 2026-09-30 --where region=EU
   python -m cx drivers --warehouse data/warehouse.duckdb --target csat --start 2026-07-01 --format json
+  python -m cx recovery --warehouse data/warehouse.duckdb --start 2026-01-01 --format json
   python -m cx rejected --warehouse data/warehouse.duckdb --format csv > rejected.csv
   python -m cx checks --warehouse data/warehouse.duckdb --failed
   python -m cx dashboard --warehouse data/warehouse.duckdb --port 8501   (this machine only without sign-in)
@@ -74,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("drivers", help="what moves post-ticket CSAT or NPS: key drivers with 95%% intervals")
     p.add_argument("--warehouse", required=True, type=Path)
     p.add_argument("--target", choices=("csat", "nps"), default="csat")
+    _selection_arguments(p)
+    p.add_argument("--format", choices=("json", "table"), default="table")
+
+    p = sub.add_parser("recovery", help="recovery evidence: the paradox by condition, matched, and behavioural "
+                                        "loyalty, with 95%% intervals")
+    p.add_argument("--warehouse", required=True, type=Path)
     _selection_arguments(p)
     p.add_argument("--format", choices=("json", "table"), default="table")
 
@@ -220,6 +227,42 @@ def cmd_drivers(args) -> int:
     return 0
 
 
+AGREES = {True: "these data agree", False: "these data do not agree", None: "too few answers to tell"}
+
+
+def cmd_recovery(args) -> int:
+    from cx.metrics import Selection, parse_where
+    from cx.recovery_evidence import evidence
+    from cx.warehouse import connect_read_only
+
+    selection = Selection(args.start, args.end, parse_where(args.where))
+    with connect_read_only(args.warehouse) as con:
+        result = evidence(con, selection)
+    if args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+        return 0
+    for f in result.findings:
+        print(f"- {f['literature']}: {AGREES[f['agrees']]}. {f['text']}")
+    print(f"\n{'condition':<21} {'group':<36} {'recovered':>16} {'NPS after recovery':>22}")
+    for c in result.conditions:
+        rate = "-" if c["recovery_pct"] is None else (f"{c['recovery_pct']:.1f}% of {c['with_outcome']:,}")
+        nps = "-" if c["nps_after_recovery"] is None else (
+            f"{c['nps_after_recovery']:.1f} ± {c['nps_after_recovery_moe95'] or 0:.1f} "
+            f"(n {c['recovered_loyalty_responses']:,})")
+        print(f"{c['condition']:<21} {c['band']:<36} {rate:>16} {nps:>22}")
+    print(f"\n{'matched change of the 0-10 answer':<70} {'diff':>6}  95% interval  matched")
+    for m in result.matched:
+        diff = "-" if m.diff is None else f"{m.diff:+.2f}"
+        ci = "-" if m.low is None else f"{m.low:+.2f} to {m.high:+.2f}"
+        print(f"{m.label:<70} {diff:>6}  {ci:<12}  {m.matched:,} of {m.cases:,}")
+    print(f"\n{'active again within':<20} {'group':<14} {'share':>7}  95% interval  eligible")
+    for a in result.activity:
+        share = "-" if a["active_pct"] is None else f"{a['active_pct']:.1f}%"
+        ci = "-" if a["low"] is None else f"{a['low']:.1f}-{a['high']:.1f}%"
+        print(f"{str(a['days']) + ' days':<20} {a['group']:<14} {share:>7}  {ci:<12}  {a['eligible']:,}")
+    return 0
+
+
 def cmd_rejected(args) -> int:
     from cx import sql
     from cx.warehouse import connect_read_only
@@ -330,6 +373,7 @@ COMMANDS = {
     "refresh": cmd_refresh,
     "metrics": cmd_metrics,
     "drivers": cmd_drivers,
+    "recovery": cmd_recovery,
     "rejected": cmd_rejected,
     "checks": cmd_checks,
     "dashboard": cmd_dashboard,

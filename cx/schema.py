@@ -64,5 +64,6 @@ DERIVED = frozenset(DIMENSIONS) | {
     "post_response_id", "post_csat", "post_nps", "post_submitted_at", "outcome",
     "outcome_reason", "loyalty_from", "loyalty_until", "loyalty_response_id", "loyalty_nps",
     "loyalty_submitted_at", "had_failure", "customer_had_failure", "customer_key",
-    "ticket_first_response_hours", "promise_timing", "response_band",
+    "ticket_first_response_hours", "promise_timing", "response_band", "previous_failure_at",
+    "is_first_failure",
 }

@@ -199,17 +199,6 @@ DRIVER_COLUMNS = {
     "nps_after_moe95": col.NumberColumn("NPS after ±", format="± %.1f"),
 }
 
-CONDITION_COLUMNS = {
-    "condition": col.TextColumn("Condition"),
-    "band": col.TextColumn("Group", width="medium"),
-    "failures": col.NumberColumn("Failures", format="localized"),
-    "with_outcome": col.NumberColumn("Outcome known", format="localized"),
-    "recovery_pct": col.NumberColumn("Recovery rate", format="%.1f%%"),
-    "recovered_responses": col.NumberColumn("NPS answers after a recovery", format="localized"),
-    "nps_after_recovery": col.NumberColumn("NPS after a recovery", format="%.1f"),
-    "nps_after_recovery_moe95": col.NumberColumn("NPS after a recovery ±", format="± %.1f"),
-}
-
 RECOVERY_TREND_COLUMNS = {
     "period": col.DateColumn("Period starting"),
     "failures": col.NumberColumn("Failures", format="localized"),

@@ -135,6 +135,25 @@ def drivers(selection: metrics.Selection, target: str):
     return _drivers(str(src.file), src.version, selection, target)
 
 
+@st.cache_data(max_entries=RESULT_ENTRIES, show_spinner=False)
+def _recovery_evidence(file: str, version: str, selection: metrics.Selection):
+    from cx import recovery_evidence
+
+    t0 = time.perf_counter()
+    cur = _connection(file, version).cursor()
+    try:
+        return recovery_evidence.evidence(cur, selection)
+    finally:
+        cur.close()
+        _timing("metrics/recovery_matched", {"start": selection.start, "end": selection.end}, t0)
+
+
+def recovery_evidence(selection: metrics.Selection):
+    """cx.recovery_evidence.evidence: what `python -m cx recovery` prints for the same selection."""
+    src = source()
+    return _recovery_evidence(str(src.file), src.version, selection)
+
+
 def _timing(name: str, params: dict, t0: float) -> None:
     """With CX_DASHBOARD_TIMINGS=1, one line on stderr per query actually run (not cached)."""
     if os.environ.get("CX_DASHBOARD_TIMINGS"):

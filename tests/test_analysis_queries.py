@@ -187,39 +187,3 @@ def test_promise_kept_to_the_minute_is_in_a_kept_bin(tmp_path, data_copy):
     ]
 
 
-def test_recovery_conditions(con):
-    rows = {(r["condition"], r["band"]): r for r in q(con, "recovery_conditions")}
-    # Each customer's one failure is their first; T1, T7 (1 h, apologized or not known) are
-    # recovered with NPS 10 after; T3 (normal priority, 4 h, no apology) and T4 (urgent, 8 h) are not.
-    first = rows[("failure", "first failure")]
-    assert (first["failures"], first["with_outcome"], first["recovery_pct"]) == (4, 4, 50.0)
-    assert (first["recovered_responses"], first["nps_after_recovery"]) == (2, 100.0)
-    mild = rows[("severity", "mild (low or normal priority)")]
-    severe = rows[("severity", "severe (high or urgent priority)")]
-    assert (mild["failures"], mild["recovery_pct"], mild["recovered_responses"], mild["nps_after_recovery"]) == (
-        1, 0.0, 0, None)
-    assert (severe["failures"], severe["recovered_responses"]) == (3, 2)
-    assert severe["recovery_pct"] == pytest.approx(200 / 3)
-    assert rows[("speed", "1-4 h")]["recovery_pct"] == 100.0 and rows[("speed", "4-24 h")]["recovery_pct"] == 0.0
-    # None is first, mild, fast and apologized for: T3 is mild but slow and without an apology.
-    assert [k for k in rows if k[0] == "all four"] == [("all four", "any other failure")]
-
-
-def test_recovery_conditions_repeat_and_the_literatures_case(tmp_path, data_copy):
-    from conftest import build
-
-    with (data_copy / "tickets" / "tickets-2026-02.csv").open("a", encoding="utf-8") as fh:
-        # C1's second failure (T1 was the first): a repeat, whatever else it has.
-        fh.write("T9,C1,2026-02-11T09:00:00Z,2026-02-11T09:30:00Z,2026-02-11T12:00:00Z,complaint,low,chat,"
-                 "Support,0,1,,,true,,,solved\n")
-        # C4's first failure, low priority, answered in 30 minutes, with an apology: the literature's case.
-        fh.write("T10,C4,2026-02-12T09:00:00Z,2026-02-12T09:30:00Z,2026-02-12T12:00:00Z,incident,low,chat,"
-                 "Support,0,1,,,true,,,solved\n")
-    target = tmp_path / "w.duckdb"
-    assert build(data_copy, target).published
-    with duckdb.connect(str(target), read_only=True) as c:
-        rows = {(r["condition"], r["band"]): r["failures"] for r in q(c, "recovery_conditions")}
-    assert rows[("failure", "first failure")] == 5 and rows[("failure", "repeat failure")] == 1
-    assert rows[("all four", "first, mild, answered within 4 h, with an apology")] == 1  # T10
-    assert rows[("all four", "any other failure")] == 5
-    assert rows[("severity", "mild (low or normal priority)")] == 3  # T3, T9, T10

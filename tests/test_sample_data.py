@@ -244,6 +244,30 @@ def test_recovered_failures_keep_loyalty_failed_ones_lose_it(db):
     assert 0.24 <= failure_share <= 0.32
 
 
+def test_the_paradox_shows_only_where_the_literature_says(db):
+    """Effect 2: after a recovered failure, the next NPS answer is higher after a first failure
+    (none of the customer's in the 180 days before) that was mild, answered within 4 h and
+    apologized for than after a repeat failure."""
+    by = dict(db.execute(f"""
+        with failures as (
+            select t.*, lag(t.created_at) over (partition by t.customer_id order by t.created_at, t.ticket_id)
+                    as previous,
+                coalesce(t.resolved_at, t.created_at) as anchor
+            from tickets t where t.type in {FAILURES}),
+        recovered as (
+            select f.*, case
+                    when f.previous >= f.created_at - interval 180 day then 'repeat'
+                    when f.priority in ('low', 'normal') and f.fr_hours < 4 and f.apologized then 'first, all'
+                    else 'first, other' end as kind,
+                (select arg_min(s.nps, s.submitted_at) from surveys s where s.customer_id = f.customer_id
+                    and s.nps is not null and s.submitted_at between f.anchor and f.anchor + interval 180 day) as nps
+            from failures f join {POST_CSAT} p using (ticket_id)
+            where f.resolved_at is not null and p.csat >= 4)
+        select kind, {nps()} from recovered group by kind""").fetchall())
+    assert by["first, all"] >= by["repeat"] + 40
+    assert by["first, other"] >= by["repeat"] + 10
+
+
 def test_recovery_likelier_with_apology_and_compensation(db):
     rates = db.execute(f"""select apologized, coalesce(compensation, 0) > 0 as paid, avg((p.csat >= 4)::int)
         from tickets t join {POST_CSAT} p using (ticket_id)

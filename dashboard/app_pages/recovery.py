@@ -6,7 +6,7 @@ is all measured sits in one expander at the end."""
 import streamlit as st
 
 from cx import stats
-from dashboard import analyses, data, fmt, followup_panel, frame, readings
+from dashboard import analyses, data, evidence_panel, fmt, followup_panel, frame, readings
 from dashboard import analysis_charts as charts
 
 page = analyses.open_page("Service recovery", caption="Service failures (incidents, problems, complaints): how "
@@ -137,31 +137,9 @@ else:
         frame.table(drivers, column_config=analyses.DRIVER_COLUMNS, column_order=list(analyses.DRIVER_COLUMNS))
         frame.download(drivers, "recovery-drivers", "the drivers", key="dl-recovery-drivers")
 
-# ---------------------------------------------------------------- 3. under which conditions
-st.subheader("When does a recovery win loyalty back?")
-conditions = data.run_query("metrics/recovery_conditions", **p)
-if conditions.empty or not conditions["recovered_responses"].any():
-    frame.empty("No NPS answer after a recovered failure in these dates and filters: no condition to test.")
-else:
-    condition_rows = analyses.rows(conditions)
-    st.markdown(readings.conditions_reading(condition_rows, no_failure))
-    condition = st.segmented_control(
-        "Condition", list(readings.CONDITIONS), format_func=readings.CONDITION_LABELS.get, default="all four",
-        required=True, key="condition", bind="query-params", persist_state="session",
-    ) or "all four"
-    scored = readings.condition_scores(r for r in condition_rows if r["condition"] == condition)
-    st.plotly_chart(charts.driver_nps(
-        [b for b, _ in scored], [s.nps for _, s in scored], [s.moe for _, s in scored], [s.n for _, s in scored],
-        readings.against(no_failure, [s for _, s in scored]), reference=("no failure", no_failure.nps, no_failure.moe),
-    ), width="stretch", config=charts.CONFIG, key="chart-conditions")
-    st.caption("NPS of the first answer after a *recovered* failure, by the conditions the research names; the grey "
-               "band is customers who never had a failure. Green: more loyal than them beyond the margin (the "
-               f"paradox); red: less; grey: within noise. Pale: fewer than {fmt.SMALL_N} answers. A repeat failure "
-               "is one after an earlier failure of the same customer, at any time in the data.")
-    with st.expander("Every condition (table)"):
-        frame.table(conditions, column_config=analyses.CONDITION_COLUMNS,
-                    column_order=list(analyses.CONDITION_COLUMNS))
-        frame.download(conditions, "recovery-conditions", "the conditions", key="dl-recovery-conditions")
+# ---------------------------------------------------------------- 3. the evidence, as the literature measures it
+st.subheader("Does the recovery paradox hold here, and when?")
+evidence_panel.show(page)
 
 # ---------------------------------------------------------------- funnel
 st.subheader("From failure to recovery")
@@ -216,11 +194,8 @@ with st.expander("How this is measured"):
 - **Drivers**: *fast* is a first reply within 4 hours; *unknown* means the export does not say whether the
   business apologized or compensated. The compensation comparison uses only failures whose export says both.
   Mixed processes are where Wirtz & Mattila (2004) found compensation matters most.
-- **Conditions**: a *repeat* failure is one after an earlier failure ticket of the same customer, at any time
-  in the data; *mild* is low or normal priority; the literature's case is a first, mild failure answered within
-  4 hours with an apology. Each group's NPS after a recovered failure is set against *no failure*. The research:
-  {readings.LITERATURE}
 - **Over time**: failures are placed by the day they were created.
 
 The definitions are in docs/metrics.md; how the readings decide is in docs/dashboard-analyses.md.
 """)
+    st.markdown(evidence_panel.method(conf))

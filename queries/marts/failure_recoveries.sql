@@ -1,6 +1,7 @@
 -- One row per service-failure ticket: its recovery outcome, why, and the customer's
 -- loyalty response after it (the first NPS answer at or after the resolution, or the
--- creation when unresolved, within the loyalty window).
+-- creation when unresolved, within the loyalty window), and whether it is a first failure
+-- or a repeat (another failure of the customer's created in the loyalty window before it).
 with
 
 failures as (select * from ticket_facts where is_failure),
@@ -39,7 +40,10 @@ outcomes as (
             else 'open for less than ' || s.unresolved_days || ' days'
         end as outcome_reason,
         coalesce(f.resolved_at, f.created_at) as loyalty_from,
-        coalesce(f.resolved_at, f.created_at) + to_days(s.loyalty_window_days) as loyalty_until
+        coalesce(f.resolved_at, f.created_at) + to_days(s.loyalty_window_days) as loyalty_until,
+        -- The customer's failure before this one (by creation, ties by ticket_id): a repeat
+        -- failure is where the literature finds no recovery paradox.
+        lag(f.created_at) over (partition by f.customer_key order by f.created_at, f.ticket_id) as previous_failure_at
     from failures as f
     cross join settings as s
     cross join bounds as b
@@ -61,8 +65,13 @@ final as (
         * exclude (loyalty_candidate_id, loyalty_candidate_nps, loyalty_candidate_at, is_overdue, is_old_enough),
         case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_id end as loyalty_response_id,
         case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_nps end as loyalty_nps,
-        case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_at end as loyalty_submitted_at
+        case when loyalty_candidate_at <= loyalty_until then loyalty_candidate_at end as loyalty_submitted_at,
+        -- First: no other failure in the loyalty window before it. Counted from the start of the
+        -- data instead, repeats would grow more common month after month.
+        previous_failure_at is null or previous_failure_at < created_at - to_days(s.loyalty_window_days)
+            as is_first_failure
     from loyalty
+    cross join settings as s
 )
 
 select * from final

@@ -320,20 +320,22 @@ def test_segments_flags_significant_differences(monkeypatch, sample_warehouse):
 
 
 def test_what_changed_is_ranked_and_tested_like_the_movers(monkeypatch, bundled_warehouse):
-    """The bundled sample's last 90 days: MENA's NPS rose beyond noise. The Segments page and
-    the Overview's biggest movers test it in one family, so both say so."""
-    at = run_app(monkeypatch, bundled_warehouse, page="segments", query={"seg": "MENA"})
+    """The bundled sample's last 90 days: LATAM's CSAT and NPS fell beyond noise (the staffing
+    gap, simulator.generator effect 6). The Segments page and the Overview's biggest movers
+    test them in one family, so both say so."""
+    at = run_app(monkeypatch, bundled_warehouse, page="segments", query={"seg": "LATAM"})
     changes = at.dataframe[2]
     assert set(labels_of(changes).values()) >= {"Better or worse", "Against noise"}
     got = changes.value
-    assert got.iloc[0]["metric"] == "NPS" and got.iloc[0]["noise"] == "larger than noise"
-    assert got.iloc[0]["change"].endswith(" pts") and got.iloc[0]["direction"] == "better"
-    assert got.iloc[1]["metric"] == "CSAT" and got.iloc[1]["noise"] == "within noise"
+    assert got.iloc[0]["metric"] == "CSAT" and got.iloc[0]["noise"] == "larger than noise"
+    assert got.iloc[0]["change"] == "-34.3 pts" and got.iloc[0]["direction"] == "worse"
+    assert got.iloc[1]["metric"] == "NPS" and got.iloc[1]["noise"] == "larger than noise"
     assert set(got.loc[2:, "noise"]) == {"no test"}
     assert "nps_change" in at.dataframe[0].value.columns
     overview = run_app(monkeypatch, bundled_warehouse)
     movers = [m.value for m in overview.markdown if m.value.startswith("- **")]
-    assert any(m.startswith("- **Region MENA**: NPS") and "up 31.0 pts" in m for m in movers), movers
+    assert any(m.startswith("- **Region LATAM**: CSAT") and "down 34.3 pts" in m for m in movers), movers
+    assert any(m.startswith("- **Region LATAM**: NPS") for m in movers), movers
 
 
 def test_an_empty_comparison_says_so_and_offers_the_one_with_data(monkeypatch, bundled_warehouse):

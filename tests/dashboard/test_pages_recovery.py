@@ -127,7 +127,7 @@ def test_method_notes_only_in_the_expander(monkeypatch, small_warehouse):
     # The two blocks a CX lead needs come first, before the funnel and the trend.
     heads = [h.value for h in at.subheader]
     assert heads == ["Does a recovery win loyalty back?", "What goes with a recovery",
-                     "When does a recovery win loyalty back?", "From failure to recovery",
+                     "Does the recovery paradox hold here, and when?", "From failure to recovery",
                      "Recovery rate over time", "Who to contact"]
 
 

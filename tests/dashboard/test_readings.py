@@ -264,24 +264,3 @@ def test_notes_on_small_samples():
         "of 4 failures with an outcome: the true share is likely between 15% and 85%")
     assert readings.share_note(Share(100.0, 1), "resolved tickets with a promise").startswith(
         "of 1 resolved ticket with a promise:")
-
-
-def test_conditions_reading_names_where_the_paradox_holds_and_says_too_few():
-    from dashboard.readings import Score, conditions_reading
-
-    def row(condition, band, nps, moe, n):
-        return {"condition": condition, "band": band, "nps_after_recovery": nps, "nps_after_recovery_moe95": moe,
-                "recovered_responses": n}
-
-    no_failure = Score(20.0, 3.0, 2000)
-    rows = [row("failure", "first failure", 40.0, 6.0, 400), row("failure", "repeat failure", 18.0, 8.0, 300)]
-    text = conditions_reading(rows, no_failure)
-    # +20 pts against a margin of about 6.7: above; the repeat failures are within it.
-    assert text.startswith("**The paradox holds here under**: *first failure* (+20.0 pts, 400 answers)")
-    assert "repeat failure" not in text
-    rows = [row("failure", "first failure", 22.0, 6.0, 400), row("all four", "first, mild, fast", 60.0, 30.0, 12)]
-    text = conditions_reading(rows, no_failure)
-    assert text.startswith("**No condition shows the paradox beyond the margin here**")
-    assert "has 12 answers after a recovery: too few to test it alone" in text
-    assert conditions_reading([row("failure", "first failure", 90.0, 20.0, 5)], no_failure).startswith("Too few")
-    assert conditions_reading(rows, Score(None, None, 0)).startswith("No NPS answer")
