@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cx import state
+from cx.warehouse import LockInfo
 
 NAME = "audit"
 # Who a refresh is recorded as: the Data page passes the signed-in person (dashboard.access.who)
@@ -72,6 +75,25 @@ def safe_record(target: Path, actor: str, action: str, subject: str, result: str
             print(f"note: the audit trail beside {target} could not be written: {exc}", file=sys.stderr)
         return False
     return True
+
+
+def abandoned(target: Path) -> Callable[[LockInfo], None]:
+    """What to record when a refresh lock left by a process that is gone is taken over: that
+    refresh was stopped before it could record itself (killed, or the machine went down)."""
+    def on_abandoned(info: LockInfo) -> None:
+        since = f"started {info.started_at:%Y-%m-%d %H:%M} UTC, " if info.started_at else ""
+        safe_record(target, info.actor, "refresh", "", "interrupted",
+                    f"{since}its process ({info.pid}) ended before it finished; nothing was published by it",
+                    quiet=True)
+    return on_abandoned
+
+
+def stopped(target: Path, actor: str, subject: str, code: int) -> None:
+    """A refresh process the page started that a signal ended: it could not record itself."""
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+    safe_record(target, actor, "refresh", subject, "interrupted",
+                f"the refresh process was stopped ({name}) before it finished; nothing was published by it",
+                quiet=True)
 
 
 def command_line_actor() -> str:

@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -236,12 +237,15 @@ class refresh_lock:
     `actor`: who is refreshing (written into the lock, shown to whoever is turned away).
     `token`: the lock was taken for this process by its parent (the Data page takes it before
     it starts `python -m cx refresh`, so that two sessions never start two processes); a lock
-    holding this token is taken over, with its actor and start time."""
+    holding this token is taken over, with its actor and start time.
+    `on_abandoned(info)`: called when the lock of a process that is gone is taken over."""
 
-    def __init__(self, target: Path, actor: str = "", token: str | None = None):
+    def __init__(self, target: Path, actor: str = "", token: str | None = None,
+                 on_abandoned: Callable[[LockInfo], None] | None = None):
         self.path = lock_path(target)
         self.actor = actor
         self.token = token or ""
+        self.on_abandoned = on_abandoned
 
     def __enter__(self):
         for _ in range(2):
@@ -258,7 +262,7 @@ class refresh_lock:
                         f"another refresh of {self.path.name.removesuffix('.refresh.lock')} is running "
                         f"({who}process {held.pid if held else '?'}); wait for it to finish"
                     ) from None
-                self.path.unlink(missing_ok=True)  # left by a process that is gone
+                _take_abandoned(self.path, held, self.on_abandoned)
                 continue
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(LockInfo(os.getpid(), self.actor, datetime.now(UTC).replace(microsecond=0)).text())
@@ -270,10 +274,10 @@ class refresh_lock:
         return False
 
 
-def hold_for_child(target: Path, actor: str) -> LockInfo:
+def hold_for_child(target: Path, actor: str, on_abandoned: Callable[[LockInfo], None] | None = None) -> LockInfo:
     """Take the refresh lock of `target` for a child process about to be started (it takes the
     lock over with the token, HANDOFF_ENV); RefreshBusy when a live process holds it. Release
-    it with release_for_child."""
+    it with release_for_child. `on_abandoned` as for refresh_lock."""
     path = lock_path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     info = LockInfo(os.getpid(), actor, datetime.now(UTC).replace(microsecond=0), secrets.token_hex(8))
@@ -283,7 +287,7 @@ def hold_for_child(target: Path, actor: str) -> LockInfo:
         except FileExistsError:
             if _alive(path):
                 raise RefreshBusy(f"another refresh of {target.name} is running") from None
-            path.unlink(missing_ok=True)
+            _take_abandoned(path, _read_lock(path), on_abandoned)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(info.text())
@@ -298,6 +302,15 @@ def release_for_child(target: Path, info: LockInfo) -> None:
     held = _read_lock(path)
     if held is not None and held.token == info.token:
         path.unlink(missing_ok=True)
+
+
+def _take_abandoned(path: Path, held: LockInfo | None, on_abandoned: Callable[[LockInfo], None] | None) -> None:
+    """Remove a lock left by a process that is gone (killed, or its machine restarted: it could
+    not say so itself), and tell `on_abandoned` whose it was, so the refresh that never ended
+    is still on record."""
+    path.unlink(missing_ok=True)
+    if held is not None and on_abandoned is not None:
+        on_abandoned(held)
 
 
 def _read_lock(path: Path) -> LockInfo | None:

@@ -4,6 +4,8 @@ which of the literature's conditions? The numbers and the findings are cx.recove
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -128,7 +130,7 @@ def show(page: analyses.Analysis) -> None:
     st.markdown("**Stated and behavioural loyalty: active again within 90 and 180 days**")
     act = [a for a in found.activity if a["eligible"]]
     if not act:
-        frame.empty("No failure or ticket in these dates is old enough for 90 days to have passed.")
+        frame.empty(_too_recent(page.filters))
     else:
         labels = [f"{GROUP_LABELS[a['group']]}, {a['days']} days" for a in act]
         st.plotly_chart(charts.share_bars(
@@ -144,6 +146,19 @@ def show(page: analyses.Analysis) -> None:
         activity = pd.DataFrame(found.activity)
         frame.table(activity, column_config=ACTIVITY_COLUMNS)
         frame.download(activity, "recovery-activity", "behavioural loyalty", key="dl-recovery-activity")
+
+
+def _too_recent(flt) -> str:
+    """Why behaviour cannot be read yet, and which dates can: a failure counts once 90 days
+    have passed after it, so the default window (the last 90 days) never has one."""
+    if flt.last_day is None:
+        return "No failure or ticket in these dates is old enough for 90 days to have passed."
+    cutoff = flt.last_day - timedelta(days=90)
+    said = (f"Behaviour takes time to show: a failure or ticket counts once 90 days have passed after it, and the "
+            f"data end on {fmt.day(flt.last_day)}, so only those up to {fmt.day(cutoff)} count.")
+    if flt.first_day is not None and cutoff < flt.first_day:
+        return said + " The data do not reach that far back yet: this can be read once more months are loaded."
+    return said + " These dates hold no failure that old: pick *Last 12 months* or earlier dates in the sidebar."
 
 
 CONDITION_COLUMNS = {

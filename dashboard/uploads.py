@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cx import warehouse
+from cx import audit, warehouse
 from cx.config import ROOT
 from cx.pipeline.importers.mapping_file import FILE_NAME as MAPPINGS
 from cx.schema import SOURCE_ORDER
@@ -465,7 +465,7 @@ def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None
     to it, so that two sessions (or a session and the command line) never start two; RefreshBusy
     when another holds it (running_refresh says who and since when)."""
     lines: list[str] = []
-    held = warehouse.hold_for_child(target, actor)
+    held = warehouse.hold_for_child(target, actor, on_abandoned=audit.abandoned(target))
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", CX_ACTOR=actor)
     env[warehouse.HANDOFF_ENV] = held.token
     try:
@@ -479,6 +479,8 @@ def run_refresh(folder: Path, target: Path, on_line: Callable[[str, float | None
                 lines.append(line)
                 on_line(line, progress(line))
             code = proc.wait()
+        if code < 0:  # a signal ended it before cmd_refresh could record it
+            audit.stopped(target, actor, folder.name, code)
     finally:
         warehouse.release_for_child(target, held)
     return Outcome(code, lines)

@@ -176,3 +176,54 @@ def test_a_lock_taken_for_a_child_is_handed_over_only_with_its_token(tmp_path):
     assert warehouse.lock_holder(target).actor == "bob@example.com"
     warehouse.release_for_child(target, other)
     assert not warehouse.lock_path(target).exists()
+
+
+# ---------------------------------------------------------------- a refresh that could not say it ended
+
+def _dead_pid() -> int:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    return gone.pid
+
+
+def test_a_killed_refresh_is_recorded_by_the_refresh_that_takes_its_lock_over(tmp_path):
+    # A refresh killed with SIGKILL (or a machine that went down) leaves its lock and no entry.
+    target = tmp_path / "w.duckdb"
+    started = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    warehouse.lock_path(target).write_text(warehouse.LockInfo(_dead_pid(), "ana@example.com", started).text())
+    out = cx("refresh", "--data", SMALL, "--warehouse", target, env=_env(CX_ACTOR="bob@example.com"))
+    assert out.returncode == 0, out.stderr
+    published, interrupted = audit.recent(target)
+    assert (interrupted["actor"], interrupted["action"], interrupted["result"]) == (
+        "ana@example.com", "refresh", "interrupted")
+    assert interrupted["detail"].startswith("started 2026-12-03 09:30 UTC, its process (")
+    assert "nothing was published by it" in interrupted["detail"]
+    assert (published["actor"], published["result"]) == ("bob@example.com", "published")
+
+
+def test_a_lock_of_a_live_process_is_never_called_abandoned(tmp_path):
+    target = tmp_path / "w.duckdb"
+    seen = []
+    with warehouse.refresh_lock(target, actor="ana"), pytest.raises(warehouse.RefreshBusy):
+        warehouse.hold_for_child(target, "bob", on_abandoned=seen.append)
+    assert seen == []
+    warehouse.lock_path(target).write_text(warehouse.LockInfo(_dead_pid(), "ana", None).text())
+    held = warehouse.hold_for_child(target, "bob", on_abandoned=seen.append)
+    assert [s.actor for s in seen] == ["ana"] and warehouse.lock_holder(target).actor == "bob"
+    warehouse.release_for_child(target, held)
+
+
+def test_a_page_refresh_ended_by_a_signal_is_recorded(tmp_path, monkeypatch):
+    from dashboard import uploads
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    target = tmp_path / "w.duckdb"
+    monkeypatch.setattr(uploads, "refresh_command", lambda *_: [
+        sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"])
+    outcome = uploads.run_refresh(folder, target, lambda *_: None, actor="ana@example.com")
+    assert outcome.returncode < 0
+    [entry] = audit.recent(target)
+    assert (entry["actor"], entry["subject"], entry["result"]) == ("ana@example.com", "data", "interrupted")
+    assert "stopped (SIGKILL)" in entry["detail"]
+    assert not warehouse.lock_path(target).exists()

@@ -22,7 +22,7 @@ import duckdb
 
 import checks
 from checks import row_sql
-from cx import sql, warehouse
+from cx import audit, sql, warehouse
 from cx.config import ConfigError, Settings
 from cx.errors import BlockingError
 from cx.pipeline import build, extend, importers, kept_rows, parsing, personal
@@ -95,7 +95,7 @@ def refresh(
     memory_limit()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with warehouse.refresh_lock(target, actor=actor, token=lock_token):
+        with warehouse.refresh_lock(target, actor=actor, token=lock_token, on_abandoned=audit.abandoned(target)):
             return _refresh(data_dir, target, settings, say, full, progress or Progress(say))
     except warehouse.RefreshBusy as exc:
         return RefreshResult("", False, str(exc), kind="busy")

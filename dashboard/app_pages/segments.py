@@ -86,7 +86,7 @@ st.caption(
     f"NPS and CSAT, at least {stats.MIN_TEST_N} answers on each side)."
     + (" The changes are tested as the Overview's biggest movers are, so both flag the same ones; the changes "
        f"of {model.NOT_SET} are not tested: it mixes whatever has no {noun}." if compared else "")
-    + " Select a row to open its drill-down below."
+    + (" Select a row to open its drill-down below." if access.allows(access.DRILL_DOWN) else "")
 )
 frame.download(components.segment_export(table), f"segments-{dim}", "the segments", key="dl-segments")
 

@@ -104,6 +104,8 @@ def test_an_executive_gets_no_drill_down_a_cx_lead_does(app):
     assert not any(s.label == "Drill down into" for s in exe.selectbox)
     assert not exe.tabs
     assert "what changed, and its tickets" not in shown_text(exe)  # no jump link to a drill-down
+    assert "Select a row to open its drill-down" not in shown_text(exe)  # nor a promise of one
+    assert "Select a row to open its drill-down" in shown_text(lead)
 
 
 def test_an_executive_gets_no_customer_history_nor_follow_up_list_a_cx_lead_does(app):

@@ -82,4 +82,13 @@ def test_too_few_answers_to_match(monkeypatch, small_warehouse):
     # The small fixture's customers answered no NPS before their failure: nothing to match.
     assert "has an NPS answer before it and after it" in text
     assert "the matched comparison cannot be made" in text
+    assert "The data do not reach that far back yet" in text
     assert_no_nan(at)
+
+
+def test_the_default_window_says_which_dates_show_behaviour(monkeypatch, bundled_warehouse):
+    # The last 90 days: no failure has had its 90 days yet, and the page says up to when they have.
+    at = run_app(monkeypatch, bundled_warehouse, page="recovery")
+    text = shown_text(at)
+    assert "the data end on 2026-10-31, so only those up to 2026-08-02 count" in text
+    assert "pick *Last 12 months*" in text
