@@ -45,3 +45,9 @@ BENCH_WAREHOUSE ?= benchmarks/out/run-10000000-surveys-2000000/warehouse.duckdb
 .PHONY: bench-pages
 bench-pages: setup
 	$(PY) benchmarks/pages.py --warehouse $(BENCH_WAREHOUSE) --append
+
+# The dashboard under load: 20 browser sessions changing filters for a minute while two
+# refreshes publish, on the bundled sample; appends its figures to benchmarks/history/.
+.PHONY: bench-load
+bench-load: setup
+	$(PY) benchmarks/load.py --append
