@@ -55,7 +55,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.pages import CHROMIUM, DONE, FLAGS, INSTRUMENT, Server, load, machine  # noqa: E402
+from benchmarks.pages import CHROMIUM, DONE, FLAGS, INSTRUMENT, RUN_LINE, TIMING_LINE, Server, load, machine  # noqa: E402  # noqa: E402
 from benchmarks.records import append_history  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample"
@@ -67,6 +67,8 @@ AS_OF = re.compile(r"Data as of (\d{4}-\d\d-\d\d \d\d:\d\d UTC|unknown)")
 EXTRA_TICKET = "T-LOAD-0001"
 NOT_SHOWN = "not shown"  # no freshness line on the page: an error, not a stale read
 VIEWPORT = {"width": 1400, "height": 900}
+CLIENTS = {"websocket": "each a Streamlit session over the server's websocket, nothing drawn",
+           "browser": "each a browser context in one headless Chromium"}
 
 
 # ---------------------------------------------------------------- what is recorded, and read
@@ -81,6 +83,7 @@ class Read:
     done: float
     response_s: float
     as_of: str
+    window: str = ""  # the dates the page said it shows (websocket sessions)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Run:
     refreshes: list[tuple[str, float, int]] = field(default_factory=list)  # (folder, seconds, exit code)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds over the window (cpu_split)
     window: tuple[float, float] = (0.0, 0.0)  # monotonic start and end of the measured window
+    server_log: str = ""  # what the server logged over the window (CX_DASHBOARD_TIMINGS lines)
 
 
 class Window:
@@ -135,13 +139,17 @@ def current_at(publishes: list[Publish], moment: float) -> Publish | None:
 
 
 def stale_reads(reads: list[Read], publishes: list[Publish], grace_s: float) -> list[Read]:
-    """Changes clicked more than `grace_s` after the latest publish that still show another
-    version's as-of time. A change clicked within the grace, or before the first publish
-    the run saw, is never counted."""
+    """Changes clicked more than `grace_s` after the latest publish that show neither its
+    as-of time nor that of a version published while the change ran (a run that started after
+    a publish the watch had not seen yet is ahead, not stale). A change clicked within the
+    grace, or before the first publish the run saw, is never counted."""
     stale = []
     for r in reads:
         now = current_at(publishes, r.clicked)
-        if now is not None and r.clicked - now.at > grace_s and r.as_of not in (now.as_of, NOT_SHOWN):
+        if now is None or r.clicked - now.at <= grace_s or r.as_of == NOT_SHOWN:
+            continue
+        allowed = {now.as_of} | {p.as_of for p in publishes if r.clicked < p.at <= r.done}
+        if r.as_of not in allowed:
             stale.append(r)
     return stale
 
@@ -300,8 +308,14 @@ def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, flo
 # ---------------------------------------------------------------- the sessions
 
 
+# Done as benchmarks/pages.py says, and only once a run has started after the click: a busy
+# browser may still be drawing the run before, which pages.py's quiet machine never sees.
+STRICT_DONE = f"([before, settle]) => !!window.__cx && __cx.runs > before && ({DONE})([before, settle])"
+
+
 async def wait_done(page, runs_before: int, timeout_s: float, settle_ms: int) -> float:
-    await page.wait_for_function(DONE, arg=[runs_before, settle_ms], polling=100, timeout=timeout_s * 1000)
+    await page.wait_for_function(STRICT_DONE if runs_before else DONE, arg=[runs_before, settle_ms], polling=100,
+                                 timeout=timeout_s * 1000)
     return await page.evaluate("() => Math.max(__cx.runEnd, __cx.lastDraw)")
 
 
@@ -383,6 +397,101 @@ async def session(i: int, browser, base: str, run: Run, window: Window, args) ->
 REFRESH_AT = (0.2, 0.55)
 
 
+class Rerun:
+    """What one script run sent back over the websocket."""
+
+    def __init__(self):
+        self.as_of = NOT_SHOWN
+        self.window = ""  # the line that says which dates the page shows
+        self.pills = ""  # the quick ranges' widget id
+        self.problems: list[tuple[str, str]] = []
+        self.status = -1
+
+
+async def ws_run(ws, page: str, pills: str = "", label: str = "") -> Rerun:
+    """Ask for a run of `page` (with the quick range `label` clicked) and read its messages
+    until it finishes."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_name = page
+    if pills:
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id = pills
+        state.string_array_value.data.append(label)
+    await ws.send(msg.SerializeToString())
+    out = Rerun()
+    while True:
+        reply = ForwardMsg()
+        reply.ParseFromString(await ws.recv())
+        kind = reply.WhichOneof("type")
+        if kind == "script_finished":
+            out.status = reply.script_finished
+            return out
+        if kind != "delta" or reply.delta.WhichOneof("type") != "new_element":
+            continue
+        element = reply.delta.new_element
+        what = element.WhichOneof("type")
+        if what == "button_group" and element.button_group.id.endswith("-quick_range"):
+            out.pills = element.button_group.id
+        elif what == "markdown":
+            body = element.markdown.body.replace("**", "")
+            m = AS_OF.search(body)
+            if m:
+                out.as_of = m.group(1)
+            elif "(changes against" in body or re.match(r"\d\d \w{3} \d{4} – ", body):
+                out.window = body.split(" (changes")[0]
+        elif what == "exception":
+            out.problems.append(("exception shown", f"{element.exception.type}: {element.exception.message}"[:200]))
+        elif what == "alert" and "could not be read" in element.alert.body:
+            out.problems.append(("app error", element.alert.body[:200]))
+
+
+async def ws_session(i: int, base: str, run: Run, window: Window, args) -> None:
+    """A session over Streamlit's own websocket, as the browser's: the run's messages are read,
+    nothing is drawn, so the figures are the server's."""
+    from websockets.asyncio.client import connect
+
+    rng = random.Random(i)
+    page = PATHS[i % len(PATHS)]
+    waiting = True
+    try:
+        async with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                           max_size=None, open_timeout=args.timeout) as ws:
+            first = await asyncio.wait_for(ws_run(ws, page), args.timeout)
+            waiting = False
+            window.ready()
+            await window.opened.wait()
+            if not first.pills:
+                raise RuntimeError(f"page {page or 'overview'!r} drew no quick ranges")
+            k = i
+            while time.monotonic() < window.end:
+                label = RANGES[k % len(RANGES)]
+                k += 1
+                clicked = time.monotonic()
+                try:
+                    got = await asyncio.wait_for(ws_run(ws, page, first.pills, label), args.timeout)
+                except TimeoutError:
+                    run.errors.append((i, "timeout", label))
+                    break  # the socket is mid-run: this session cannot go on
+                done = time.monotonic()
+                run.errors.extend((i, kind, detail) for kind, detail in got.problems)
+                if got.status not in (0, 3):
+                    run.errors.append((i, "run not finished", f"{label}: status {got.status}"))
+                if got.as_of == NOT_SHOWN:
+                    run.errors.append((i, "no freshness line", label))
+                run.reads.append(Read(i, clicked, done, done - clicked, got.as_of, got.window))
+                await asyncio.sleep(args.think * rng.uniform(0.5, 1.5))
+    except Exception as exc:
+        run.errors.append((i, "connection lost" if "Connection" in type(exc).__name__ else "session error",
+                           str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    finally:
+        if waiting:
+            window.ready()
+
+
 async def refreshes(run: Run, folders: list[Path], target: Path, window: Window) -> None:
     await window.opened.wait()
     for share, folder in zip(REFRESH_AT, folders, strict=True):
@@ -393,15 +502,28 @@ async def refreshes(run: Run, folders: list[Path], target: Path, window: Window)
             run.errors.append((-1, "refresh failed", message.splitlines()[-1] if message else str(code)))
 
 
-async def measure_cpu(run: Run, window: Window, server_group: int) -> None:
+async def measure_cpu(run: Run, window: Window, server_group: int, log: Path) -> None:
     await window.opened.wait()
-    before = cpu_split(server_group)
+    before, offset = cpu_split(server_group), log.stat().st_size
     await asyncio.sleep(max(0.0, window.end - time.monotonic()))
     run.cpu = cpu_used(before, cpu_split(server_group))
     run.window = (window.start, window.end)
+    with log.open(encoding="utf-8", errors="replace") as fh:
+        fh.seek(offset)
+        run.server_log = fh.read()
 
 
-async def drive(base: str, run: Run, folders: list[Path], target: Path, server_group: int, args) -> None:
+async def drive(base: str, run: Run, folders: list[Path], target: Path, server_group: int, log: Path,
+                args) -> None:
+    if args.client == "websocket":
+        window = Window(args.sessions, args.seconds)
+        tasks = []
+        for i in range(args.sessions):
+            tasks.append(asyncio.create_task(ws_session(i, base, run, window, args)))
+            await asyncio.sleep(args.arrive / args.sessions)
+        await asyncio.gather(refreshes(run, folders, target, window), measure_cpu(run, window, server_group, log),
+                             *tasks)
+        return
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -414,7 +536,7 @@ async def drive(base: str, run: Run, folders: list[Path], target: Path, server_g
             for i in range(args.sessions):
                 tasks.append(asyncio.create_task(session(i, browser, base, run, window, args)))
                 await asyncio.sleep(args.arrive / args.sessions)
-            await asyncio.gather(refreshes(run, folders, target, window), measure_cpu(run, window, server_group),
+            await asyncio.gather(refreshes(run, folders, target, window), measure_cpu(run, window, server_group, log),
                                  *tasks)
         finally:
             await browser.close()
@@ -430,15 +552,22 @@ def fmt_s(value: float | None) -> str:
 def report(s: dict, run: Run, args, warehouse_as_of: dict[str, str], load_text: str) -> list[str]:
     kinds = ", ".join(f"{k}: {v}" for k, v in sorted(s["by_kind"].items())) or "none"
     lines = [
-        f"- {s['sessions']} sessions in one headless Chromium, {s['seconds']:.0f} s of filter changes "
+        f"- {s['sessions']} sessions ({CLIENTS[args.client]}), {s['seconds']:.0f} s of filter changes "
         f"(think time about {args.think:.1f} s), two refreshes publishing during it (started at "
         f"{' and '.join(f'{x:.0%}' for x in REFRESH_AT)} of it); the bundled sample",
-        f"- changes done: {s['changes']:,}",
+        f"- changes done: {s['changes']:,}" + (f" ({len({r.window for r in run.reads if r.window})} different date "
+                                              "ranges shown)" if any(r.window for r in run.reads) else ""),
         f"- errors: {s['errors']} ({kinds}); tracebacks in the server's log: {s['server_tracebacks']}",
         f"- stale reads (a change clicked more than {args.grace:.0f} s after a publish showing the data before "
         f"it): {s['stale']}",
-        f"- response time, click to done: median {fmt_s(s['p50'])}, p95 {fmt_s(s['p95'])}, max {fmt_s(s['max'])}",
+        f"- response time, {'request to the end of the run' if args.client == 'websocket' else 'click to done'}: "
+        f"median {fmt_s(s['p50'])}, p95 {fmt_s(s['p95'])}, max {fmt_s(s['max'])}",
     ]
+    for r in stale_reads(run.reads, run.publishes, args.grace)[:10]:
+        now = current_at(run.publishes, r.clicked)
+        lines.append(f"  - stale: session {r.session} (page {PATHS[r.session % len(PATHS)] or 'overview'}), clicked "
+                     f"{r.clicked - now.at:.1f} s after {now.refresh_id}, done {r.done - now.at:.1f} s after it, "
+                     f"showed {r.as_of} instead of {now.as_of}")
     for folder, seconds, code in run.refreshes:
         lines.append(f"- refresh of `{folder}`: {seconds:.1f} s, exit {code}")
     for lag in s["lags"]:
@@ -457,6 +586,13 @@ def report(s: dict, run: Run, args, warehouse_as_of: dict[str, str], load_text: 
             f"{run.cpu['machine']:.0f} s; the server {run.cpu['server']:.0f} s, the browser (all sessions) "
             f"{run.cpu['browser']:.0f} s, the refreshes {run.cpu['refreshes']:.0f} s, this script "
             f"{run.cpu['benchmark']:.0f} s")
+    runs = [float(m.group(1)) for m in RUN_LINE.finditer(run.server_log)]
+    queries = [float(m.group(1)) for m in TIMING_LINE.finditer(run.server_log)]
+    if runs:
+        lines.append(
+            f"- the server's script runs over the window: {len(runs):,}, each median {fmt_s(percentile(runs, 50))} "
+            f"and p95 {fmt_s(percentile(runs, 95))} of wall time; the queries they ran (not cached): {len(queries):,}, "
+            f"{sum(queries):.1f} s in all")
     lines.append(f"- machine load: {load_text}")
     return lines
 
@@ -465,6 +601,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=20, help=f"browser sessions (at most {MAX_SESSIONS})")
     ap.add_argument("--seconds", type=float, default=60, help=f"length of the window (at most {MAX_SECONDS})")
+    ap.add_argument("--client", choices=("websocket", "browser"), default="websocket",
+                    help="sessions over Streamlit's websocket (the server's figures), or pages in headless Chromium "
+                         "(a reader's, drawing included: the browser shares the machine's cores with the server)")
     ap.add_argument("--think", type=float, default=1.0, help="mean pause between two changes of a session, s")
     ap.add_argument("--grace", type=float, default=5.0, help="a publish older than this must be shown, s")
     ap.add_argument("--timeout", type=float, default=60.0, help="a change not done by then is an error, s")
@@ -490,7 +629,7 @@ def main() -> int:
               f"{args.seconds:.0f} s", flush=True)
         load_before = load()
         run = Run()
-        asyncio.run(drive(server.base, run, [b, a], target, server.proc.pid, args))
+        asyncio.run(drive(server.base, run, [b, a], target, server.proc.pid, server.log_path, args))
         load_after = load()
         watch.stopping.set()
         watch.join()

@@ -32,6 +32,11 @@ def test_a_read_is_stale_only_past_the_grace_after_a_publish():
     assert [(r.session, r.clicked) for r in load.stale_reads(reads, PUBLISHES, 5.0)] == [
         (1, 106.0), (2, 210.0)]
     assert load.stale_reads(reads, PUBLISHES, 20.0) == []
+    # Clicked 30 s after r1 and done after r2 was published: r2's data is ahead, not stale;
+    # r3's data (published after it was done) would be.
+    ahead = [read(0, 99.5, NEW, 1.0), read(0, 99.5, OLD, 1.0), read(0, 199.0, "2026-12-01 00:00 UTC", 0.5)]
+    assert [(r.clicked, r.as_of) for r in load.stale_reads(ahead, PUBLISHES, 5.0)] == [
+        (199.0, "2026-12-01 00:00 UTC")]
     assert load.stale_reads([read(0, -1.0, NEW)], PUBLISHES, 5.0) == []  # before anything was seen
 
 
