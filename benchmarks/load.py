@@ -6,25 +6,33 @@
 
 It builds a warehouse from the bundled sample (`data/sample/`) in a temporary folder, starts the
 real server on the loopback address (`python -m cx dashboard --warehouse W --port P`, after its
-warm-up), and opens `--sessions` browser sessions in one headless Chromium (one browser context
-each: its own Streamlit session, as 20 people at 20 desks), spread over the analysis pages.
-For `--seconds` each session changes a filter the way a person does (a click on one of the
-sidebar's quick ranges: Last 30 days, This quarter, All data, ...), waits until the page is
-done (what benchmarks/pages.py calls done: the run finished, every chart drawn, nothing stale),
-pauses about `--think` seconds, and goes on. At a third and two thirds of the window a refresh
-publishes a new warehouse version from the command line: first the sample plus one ticket a
-day after its newest event (the data's "as of" moves), then the sample again (it moves back).
+warm-up) and opens `--sessions` sessions, spread over the analysis pages. By default each is a
+Streamlit session over the server's own websocket, as a browser's is (`--client websocket`): it
+asks for its page, then for `--seconds` sends what a click on one of the sidebar's quick ranges
+sends (Last 30 days, This quarter, All data, ...: the widget's new state and a rerun), reads the
+run's messages to its end (the freshness line, any exception or error shown), pauses about
+`--think` seconds, and goes on. Nothing is drawn, so the figures are the server's: 20 Chromium
+pages on the same 2 cores take the CPU from the server (benchmarks/history, 2026-12-03). With
+`--client browser` each session is a browser context in one headless Chromium instead, clicking
+the quick range and waiting until the page is done (what benchmarks/pages.py calls done, and a
+run must have started after the click). A fifth and a half of the way through the window a
+refresh publishes a new warehouse version from the command line: first the sample plus one
+ticket a day after its newest event (the data's "as of" moves), then the sample again (it moves
+back).
 
 What it reports:
 - errors, by kind: a change not done within `--timeout` s, an exception shown on the page
   (`stException`), the app's own "could not be read" error, Streamlit's connection-lost
   notice, a crashed page, anything else a session met; and the tracebacks in the server's log;
-- stale reads: a change clicked more than `--grace` s (5) after a publish whose page still shows
-  the data of the version before (its freshness line, "Data as of ..."): the target is none;
+- stale reads: a change clicked more than `--grace` s (5) after a publish whose page shows the
+  data of an older version (its freshness line, "Data as of ..."; a change that ran across the
+  next publish may show that one): the target is none;
 - per publish, how long until every session had shown the new data (each from the publish to
   the end of its first change that showed it);
-- the response time of the changes (from the click to done, on the page's own clock): median,
-  p95 and maximum, with the machine's load.
+- the response time of the changes (from the request to the end of its run; in a browser from
+  the click to done, on the page's own clock): median, p95 and maximum;
+- where the CPU went over the window (the server, the browser, the refreshes), the server's
+  script runs and the queries they ran uncached (CX_DASHBOARD_TIMINGS), and the machine's load.
 
 Bounded: at most 40 sessions and 300 s; the server listens on 127.0.0.1 only; the server's
 process group, the browser and the temporary folder are removed however the run ends. Exit

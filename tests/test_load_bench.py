@@ -97,3 +97,49 @@ def test_the_bundled_samples_extra_ticket_moves_the_as_of_time(tmp_path):
     assert extra[0]["created_at"] > max(
         r["created_at"] for f in (a / "tickets").glob("*.csv") for r in csv.DictReader(f.open(encoding="utf-8")))
     assert target.parent == tmp_path and not target.exists()
+
+
+def test_a_websocket_run_is_read_to_its_end():
+    import asyncio
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    def element(kind: str, **fields) -> bytes:
+        msg = ForwardMsg()
+        part = getattr(msg.delta.new_element, kind)
+        for key, value in fields.items():
+            setattr(part, key, value)
+        return msg.SerializeToString()
+
+    finished = ForwardMsg()
+    finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    late = ForwardMsg()
+    late.session_status_changed.script_is_running = False
+
+    class Socket:
+        def __init__(self):
+            self.sent, self.replies = [], [
+                element("button_group", id="$$ID-abc-quick_range"),
+                element("markdown", body="Data as of **2026-10-31 23:45 UTC** · last refresh 2026-12-03 09:00 UTC"),
+                element("markdown", body="**01 Oct 2026 – 31 Oct 2026 (31 days)** (changes against the last period)"),
+                element("exception", type="KeyError", message="'nps'"),
+                finished.SerializeToString(), late.SerializeToString()]
+
+        async def send(self, data):
+            self.sent.append(data)
+
+        async def recv(self):
+            return self.replies.pop(0)
+
+    ws = Socket()
+    got = asyncio.run(load.ws_run(ws, "segments", "$$ID-abc-quick_range", "All data"))
+    assert (got.as_of, got.window, got.pills, got.status) == (
+        "2026-10-31 23:45 UTC", "01 Oct 2026 – 31 Oct 2026 (31 days)", "$$ID-abc-quick_range", 0)
+    assert got.problems == [("exception shown", "KeyError: 'nps'")]
+    sent = BackMsg()
+    sent.ParseFromString(ws.sent[0])
+    assert sent.rerun_script.page_name == "segments"
+    [state] = sent.rerun_script.widget_states.widgets
+    assert (state.id, list(state.string_array_value.data)) == ("$$ID-abc-quick_range", ["All data"])
+    assert len(ws.replies) == 1  # what follows the run's end is left for the next one
