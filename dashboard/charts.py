@@ -242,16 +242,16 @@ def driver_bars(drivers: tuple) -> go.Figure:
     One colour: an importance says how much a part of the experience moves the score, not
     whether it is good or bad (the reading says the direction)."""
     rows = list(drivers)[::-1]  # plotly draws the first category at the bottom
-    names = [r["label"] for r in rows]
     values = [100 * r["importance"] for r in rows]
+    # The share in the label, where a whisker never covers it (a number at the bar's end did).
+    names = [f"{r['label']}  <b>{v:.0f}%</b>" for r, v in zip(rows, values, strict=True)]
     plus = [100 * (r["high"] - r["importance"]) for r in rows]
     minus = [100 * (r["importance"] - r["low"]) for r in rows]
     fig = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker_color=NPS_COLOR,
         error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#4a5568", thickness=1.2),
-        text=[f"{v:.0f}%" for v in values], textposition="outside", cliponaxis=False,
         customdata=[(100 * r["low"], 100 * r["high"]) for r in rows],
-        hovertemplate="<b>%{y}</b><br>%{x:.1f}% of the explained variation<br>95%: %{customdata[0]:.1f}% to "
+        hovertemplate="%{y}<br>%{x:.1f}% of the explained variation<br>95%: %{customdata[0]:.1f}% to "
                       "%{customdata[1]:.1f}%<extra></extra>",
     ))
     fig.update_xaxes(title_text="share of the explained variation (%)", ticksuffix="%", rangemode="tozero")
