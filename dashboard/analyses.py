@@ -15,6 +15,7 @@ import streamlit as st
 
 from cx import stats
 from cx.config import link
+from dashboard import analysis_charts as charts
 from dashboard import data, fmt, frame, model, readings
 from dashboard.filters import Filters
 
@@ -160,6 +161,28 @@ def finding(r: readings.Reading) -> None:
     icon = ":material/balance:" if r.tone == "neutral" else ":material/help:"
     with st.container(border=True):
         st.markdown(f"{icon} {r.text}")
+
+
+def band_charts(part: list[dict], scores: list[readings.Score], no_failure: readings.Score,
+                target: float | None, label: str, nps_title: str, key: str) -> None:
+    """Side by side, for the bands of one comparison: the recovery rate (green and red only
+    for the highest and lowest when they differ beyond noise) and an NPS set against *no
+    failure*. `scores`: each band's NPS; the charts' keys are `key`-rate and `key`-nps."""
+    bands = [str(r["band"]) for r in part]
+    comparison = readings.driver_comparison(part)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Recovery rate** by {label}")
+        st.plotly_chart(charts.driver_rates(
+            bands, [r["recovery_pct"] for r in part], [r["with_outcome"] for r in part],
+            [comparison.verdict_of(b) if comparison else readings.WITHIN for b in bands], target=target,
+        ), width="stretch", config=charts.CONFIG, key=f"{key}-rate")
+    with right:
+        st.markdown(f"**{nps_title}** by {label}")
+        st.plotly_chart(charts.driver_nps(
+            bands, [s.nps for s in scores], [s.moe for s in scores], [s.n for s in scores],
+            readings.against(no_failure, scores), reference=("no failure", no_failure.nps, no_failure.moe),
+        ), width="stretch", config=charts.CONFIG, key=f"{key}-nps")
 
 
 def rows(df: pd.DataFrame) -> list[dict]:

@@ -74,24 +74,11 @@ def show(page: analyses.Analysis) -> None:
     if not any(c["with_outcome"] for c in part):
         frame.empty("No failure with an outcome in these dates and filters: nothing to compare.")
     else:
-        bands = [str(c["band"]) for c in part]
-        comparison = readings.driver_comparison(part)
-        left, right = st.columns(2)
-        with left:
-            st.markdown(f"**Recovery rate** by {CONDITION_LABELS[choice].lower()}")
-            st.plotly_chart(charts.driver_rates(
-                bands, [c["recovery_pct"] for c in part], [c["with_outcome"] for c in part],
-                [comparison.verdict_of(b) if comparison else readings.WITHIN for b in bands],
-                target=page.targets.get("recovery_pct"),
-            ), width="stretch", config=charts.CONFIG, key="chart-condition-rate")
-        with right:
-            st.markdown(f"**NPS after a recovered failure** by {CONDITION_LABELS[choice].lower()}")
-            scores = [readings.Score(c["nps_after_recovery"], c["nps_after_recovery_moe95"],
-                                     c["recovered_loyalty_responses"]) for c in part]
-            st.plotly_chart(charts.driver_nps(
-                bands, [s.nps for s in scores], [s.moe for s in scores], [s.n for s in scores],
-                readings.against(no_failure, scores), reference=("no failure", no_failure.nps, no_failure.moe),
-            ), width="stretch", config=charts.CONFIG, key="chart-condition-nps")
+        analyses.band_charts(
+            part, [readings.Score(c["nps_after_recovery"], c["nps_after_recovery_moe95"],
+                                  c["recovered_loyalty_responses"]) for c in part],
+            no_failure, page.targets.get("recovery_pct"), CONDITION_LABELS[choice].lower(),
+            "NPS after a recovered failure", key="chart-condition")
         st.caption(f"Left: the share of failures with an outcome that were recovered, with its likely range. Right: "
                    f"the NPS of the first answer after a recovered failure, green when above *no failure* (grey "
                    f"band) by more than the margin: the recovery paradox. Pale: fewer than {fmt.SMALL_N} failures "
@@ -163,10 +150,7 @@ def _too_recent(flt) -> str:
 
 CONDITION_COLUMNS = {
     "condition": col.TextColumn("Condition"),
-    "band": col.TextColumn("Group", width="medium"),
-    "failures": col.NumberColumn("Failures", format="localized"),
-    "with_outcome": col.NumberColumn("Outcome known", format="localized"),
-    "recovery_pct": col.NumberColumn("Recovery rate", format="%.1f%%"),
+    **{k: analyses.DRIVER_COLUMNS[k] for k in ("band", "failures", "with_outcome", "recovery_pct")},
     "recovery_low": col.NumberColumn("95% from", format="%.1f%%"),
     "recovery_high": col.NumberColumn("95% to", format="%.1f%%"),
     "recovered_loyalty_responses": col.NumberColumn("NPS answers after a recovery", format="localized"),

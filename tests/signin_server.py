@@ -9,13 +9,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.server import answers
+from tests.server import running
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = range(8500, 8600)
@@ -61,19 +60,5 @@ def server(args: list[str], cwd: Path, log: Path, port: int, timeout: float = 60
     process once it answers on 127.0.0.1; stop it (SIGTERM) after."""
     environ = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT), **env)
     cmd = command or [sys.executable, "-m", "cx", "dashboard", "--port", str(port), *args]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=environ, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + timeout
-        while not answers(f"http://127.0.0.1:{port}"):
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"the server did not start: {log.read_text()}")
-            time.sleep(0.25)
+    with running(cmd, cwd, environ, log, f"http://127.0.0.1:{port}", timeout) as proc:
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -98,25 +98,10 @@ else:
         default="response speed", required=True, key="driver", bind="query-params", persist_state="session",
     ) or "response speed"
     part = [r for r in driver_rows if r["driver"] == driver]
-    comparison = readings.driver_comparison(part)
-    bands = [str(r["band"]) for r in part]
-    label = readings.DRIVER_LABELS[driver].lower()
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**Recovery rate** by {label}")
-        st.plotly_chart(charts.driver_rates(
-            bands, [r["recovery_pct"] for r in part], [r["with_outcome"] for r in part],
-            [comparison.verdict_of(b) if comparison else readings.WITHIN for b in bands],
-            target=targets.get("recovery_pct"),
-        ), width="stretch", config=charts.CONFIG, key="chart-driver-rate")
-    with right:
-        st.markdown(f"**NPS after the failure** by {label}")
-        scores = [readings.Score.of(r, nps="nps_after", moe="nps_after_moe95", n="loyalty_responses") for r in part]
-        st.plotly_chart(charts.driver_nps(
-            bands, [s.nps for s in scores], [s.moe for s in scores], [s.n for s in scores],
-            readings.against(no_failure, scores),
-            reference=("no failure", no_failure.nps, no_failure.moe),
-        ), width="stretch", config=charts.CONFIG, key="chart-driver-nps")
+    analyses.band_charts(
+        part, [readings.Score.of(r, nps="nps_after", moe="nps_after_moe95", n="loyalty_responses") for r in part],
+        no_failure, targets.get("recovery_pct"), readings.DRIVER_LABELS[driver].lower(), "NPS after the failure",
+        key="chart-driver")
     st.caption(f"Left: green and red mark the highest and lowest recovery rate when they differ by more than "
                f"noise. Right: green or red when the NPS differs from *no failure* (grey band) by more than the "
                f"margin. Grey: within noise. Pale: fewer than {fmt.SMALL_N} failures or answers. These go together "
